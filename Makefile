@@ -1,0 +1,19 @@
+# The two commands of the README. Both create .venv and install the project from its own files.
+PY ?= python3
+VENV ?= .venv
+
+.PHONY: run test install-dev
+
+$(VENV)/bin/python:
+	$(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+run: $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -e '.[embedded,postgres]'
+	$(VENV)/bin/datalek run
+
+install-dev: $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -e '.[dev]'
+
+test: install-dev
+	$(VENV)/bin/python -m pytest

@@ -1,0 +1,1 @@
+"""datalek: composition root, settings and command line."""

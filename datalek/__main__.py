@@ -1,0 +1,3 @@
+from datalek.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""The composition root: builds the engine, session factory, handlers and the Faust app from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+
+import faust
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from datalek.settings import Settings
+from incidents import services
+from incidents.detection import Detection, RepeatedAuthFailures
+from incidents.persistence import database, outbox
+from incidents.persistence.uow import SqlUnitOfWork
+from streams.app import Handlers, StreamConfig, build_app
+from streams.kafka_admin import TOPICS
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Container:
+    settings: Settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return database.make_engine(self.settings.database_url.get_secret_value())
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        return database.session_factory(self.engine)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory)
+
+    def rule(self) -> RepeatedAuthFailures:
+        d = self.settings.detection
+        return RepeatedAuthFailures(threshold=d.auth_failure_threshold,
+                                    window=timedelta(seconds=d.window_seconds),
+                                    allowed_lateness=timedelta(seconds=d.allowed_lateness_seconds))
+
+    def topics(self) -> dict[str, str]:
+        return {name: self.settings.kafka.topic(name) for name in TOPICS}
+
+    def record_detection(self, detection: Detection) -> None:
+        window = timedelta(seconds=self.settings.detection.correlation_window_seconds)
+        try:
+            services.record_detection(self.uow(), detection, now=utc_now(), correlation_window=window)
+        except IntegrityError:
+            # another worker recorded it concurrently; a second pass sees it and does nothing
+            services.record_detection(self.uow(), detection, now=utc_now(), correlation_window=window)
+
+    def handlers(self) -> Handlers:
+        return Handlers(
+            record_detection=self.record_detection,
+            pending_outbox=lambda: outbox.pending(self.session_factory),
+            mark_published=lambda ids: outbox.mark_published(self.session_factory, ids, at=utc_now()),
+            is_transient=lambda e: isinstance(e, OperationalError | InterfaceError),
+        )
+
+    def stream_app(self) -> faust.App:
+        k = self.settings.kafka
+        config = StreamConfig(app_id=k.app_id, bootstrap=k.bootstrap_servers, partitions=k.partitions,
+                              replication_factor=k.replication_factor, session_timeout=k.session_timeout,
+                              topics=self.topics(), rule=self.rule())
+        return build_app(config, self.handlers())

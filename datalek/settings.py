@@ -1,0 +1,69 @@
+"""The one settings object. The only code that reads the environment (prefix ``DATALEK_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class KafkaSettings(_Section):
+    bootstrap: str | None = None  # None: the embedded Tansu broker on 127.0.0.1:embedded_port
+    embedded_port: int = 29092
+    topic_prefix: str = "datalek"
+    partitions: int = 1
+    replication_factor: int = 1
+    app_id: str = "datalek"
+    session_timeout: float = 10.0
+    envelope_size: int = 200  # events per Kafka message written by `datalek ingest`
+
+    @property
+    def embedded(self) -> bool:
+        return self.bootstrap is None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.bootstrap or f"127.0.0.1:{self.embedded_port}"
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}.{name}"
+
+
+class DetectionSettings(_Section):
+    auth_failure_threshold: int = 10
+    window_seconds: int = 300
+    allowed_lateness_seconds: int = 300
+    correlation_window_seconds: int = 3600
+
+
+class AlertSettings(_Section):
+    apprise_urls: tuple[SecretStr, ...] = ()
+    apprise_config: Path | None = None
+    incident_base_url: str = "http://127.0.0.1:8080/incidents/"
+
+
+class OrganisationSettings(_Section):
+    name: str = "24 Online"
+    inventory: Path | None = None  # None: the shipped inventory of the example organisation
+
+
+class Settings(BaseSettings):
+    """All configuration. Nested sections use ``__``: ``DATALEK_KAFKA__BOOTSTRAP``."""
+
+    model_config = SettingsConfigDict(env_prefix="DATALEK_", env_nested_delimiter="__", frozen=True)
+
+    database_url: SecretStr = SecretStr("sqlite:///datalek.db")
+    log_level: str = "info"
+    kafka: KafkaSettings = KafkaSettings()
+    detection: DetectionSettings = DetectionSettings()
+    alerts: AlertSettings = AlertSettings()
+    organisation: OrganisationSettings = OrganisationSettings()
+
+    def masked(self) -> dict[str, object]:
+        """Settings for display: secrets stay masked."""
+        return self.model_dump(mode="json")

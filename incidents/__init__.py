@@ -1,0 +1,1 @@
+"""The incident domain: pure core (standard library only) plus persistence adapters."""

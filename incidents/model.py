@@ -1,0 +1,83 @@
+"""The incident aggregate: opened by a detection, joined by correlated detections."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from incidents.detection import Detection
+
+_NAMESPACE = uuid.UUID("6f1c1f4e-4a43-4a8e-9d7f-5d2f8f0e7a10")
+
+
+class Status(StrEnum):
+    """Workflow states. The values are stored and sent: never change them."""
+
+    DETECTED = "detected"
+    TRIAGE = "triage"
+    DISMISSED = "dismissed"
+    CONFIRMED = "confirmed"
+    ASSESSING = "assessing"
+    DECIDED = "decided"
+    REPORTED = "reported"
+    SUBJECTS_INFORMED = "subjects_informed"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = frozenset(Status) - {Status.DISMISSED, Status.CLOSED}
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: str
+    title: str
+    status: Status
+    opened_at: datetime
+    entity: str
+    asset: str | None
+    rule_ids: tuple[str, ...]
+    breach_types: frozenset[str]
+    detection_keys: tuple[str, ...]
+    event_ids: tuple[str, ...]
+    last_activity_at: datetime
+    version: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def incident_id_for(detection: Detection) -> str:
+    """Deterministic id: the same first detection always names the same incident."""
+    return str(uuid.uuid5(_NAMESPACE, detection.key))
+
+
+def open_from(detection: Detection) -> Incident:
+    """A new incident whose first evidence is ``detection``."""
+    return Incident(
+        id=incident_id_for(detection),
+        title=detection.summary,
+        status=Status.DETECTED,
+        opened_at=detection.detected_at,
+        entity=detection.entity,
+        asset=detection.asset,
+        rule_ids=(detection.rule_id,),
+        breach_types=frozenset({detection.breach_type}),
+        detection_keys=(detection.key,),
+        event_ids=detection.event_ids,
+        last_activity_at=detection.detected_at,
+    )
+
+
+def correlate(incident: Incident, detection: Detection) -> Incident:
+    """Join a further detection on the same entity to an open incident."""
+    return replace(
+        incident,
+        rule_ids=tuple(dict.fromkeys((*incident.rule_ids, detection.rule_id))),
+        breach_types=incident.breach_types | {detection.breach_type},
+        detection_keys=(*incident.detection_keys, detection.key),
+        event_ids=tuple(dict.fromkeys((*incident.event_ids, *detection.event_ids))),
+        last_activity_at=max(incident.last_activity_at, detection.detected_at),
+    )

@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: rows, repository, unit of work, Alembic migrations."""

@@ -1,0 +1,12 @@
+"""Alembic environment: the engine comes from the caller (datalek's composition root)."""
+
+from alembic import context
+
+from incidents.persistence.rows import Base
+
+engine = context.config.attributes["engine"]
+with engine.begin() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,82 @@
+"""Maps incidents between the domain and rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from incidents.detection import Detection
+from incidents.model import OPEN_STATUSES, Incident, Status
+from incidents.persistence.rows import DetectionRow, EvidenceRow, IncidentRow
+
+
+class SqlIncidentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, incident_id: str) -> Incident | None:
+        row = self.session.get(IncidentRow, incident_id)
+        return None if row is None else self._to_domain(row)
+
+    def list(self, *, limit: int = 100) -> list[Incident]:
+        rows = self.session.scalars(select(IncidentRow).order_by(IncidentRow.opened_at.desc()).limit(limit))
+        return [self._to_domain(r) for r in rows]
+
+    def has_detection(self, key: str) -> bool:
+        return self.session.get(DetectionRow, key) is not None
+
+    def open_for_entity(self, entity: str, asset: str | None, *, since: datetime) -> Incident | None:
+        """An open incident on the same asset, or on the same entity when the asset is unknown."""
+        same = IncidentRow.asset == asset if asset else IncidentRow.entity == entity
+        row = self.session.scalars(
+            select(IncidentRow)
+            .where(same, IncidentRow.status.in_([s.value for s in OPEN_STATUSES]),
+                   or_(IncidentRow.last_activity_at >= since))
+            .order_by(IncidentRow.opened_at)
+            .limit(1)
+        ).first()
+        return None if row is None else self._to_domain(row)
+
+    def add(self, incident: Incident, detection: Detection) -> None:
+        self.session.add(IncidentRow(
+            id=incident.id, title=incident.title, status=incident.status.value,
+            opened_at=incident.opened_at, last_activity_at=incident.last_activity_at,
+            entity=incident.entity, asset=incident.asset, rule_ids=list(incident.rule_ids),
+            breach_types=sorted(incident.breach_types),
+        ))
+        self.session.flush()
+        self._add_detection(incident.id, detection)
+
+    def attach(self, incident: Incident, detection: Detection) -> None:
+        row = self.session.get_one(IncidentRow, incident.id)
+        row.rule_ids = list(incident.rule_ids)
+        row.breach_types = sorted(incident.breach_types)
+        row.last_activity_at = incident.last_activity_at
+        self._add_detection(incident.id, detection)
+
+    def _add_detection(self, incident_id: str, d: Detection) -> None:
+        self.session.add(DetectionRow(
+            key=d.key, incident_id=incident_id, rule_id=d.rule_id, entity=d.entity,
+            window_start=d.window_start, window_end=d.window_end, detected_at=d.detected_at,
+            count=d.count, summary=d.summary,
+        ))
+        self.session.flush()
+        known = set(self.session.scalars(
+            select(EvidenceRow.event_id).where(EvidenceRow.incident_id == incident_id)))
+        for event_id in dict.fromkeys(d.event_ids):
+            if event_id not in known:
+                self.session.add(EvidenceRow(incident_id=incident_id, event_id=event_id, detection_key=d.key))
+
+    def _to_domain(self, row: IncidentRow) -> Incident:
+        detections = self.session.scalars(
+            select(DetectionRow.key).where(DetectionRow.incident_id == row.id).order_by(DetectionRow.detected_at))
+        events = self.session.scalars(
+            select(EvidenceRow.event_id).where(EvidenceRow.incident_id == row.id).order_by(EvidenceRow.id))
+        return Incident(
+            id=row.id, title=row.title, status=Status(row.status), opened_at=row.opened_at,
+            entity=row.entity, asset=row.asset, rule_ids=tuple(row.rule_ids),
+            breach_types=frozenset(row.breach_types), detection_keys=tuple(detections),
+            event_ids=tuple(events), last_activity_at=row.last_activity_at, version=row.version,
+        )

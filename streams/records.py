@@ -1,0 +1,35 @@
+"""Wire forms of detections and dead letters (JSON). Kept apart from the domain dataclasses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from incidents.detection import Detection
+
+_TIMES = ("window_start", "window_end", "detected_at")
+
+
+def detection_to_wire(d: Detection) -> dict[str, Any]:
+    return {
+        "schema": 1, "key": d.key, "rule_id": d.rule_id, "entity": d.entity, "asset": d.asset,
+        "breach_type": d.breach_type, "count": d.count, "event_ids": list(d.event_ids),
+        "summary": d.summary, **{name: getattr(d, name).isoformat() for name in _TIMES},
+    }
+
+
+def detection_from_wire(data: dict[str, Any]) -> Detection:
+    """Raise KeyError/ValueError/TypeError on a malformed record."""
+    times = {name: datetime.fromisoformat(data[name]) for name in _TIMES}
+    return Detection(
+        key=str(data["key"]), rule_id=str(data["rule_id"]), entity=str(data["entity"]),
+        asset=data.get("asset"), breach_type=str(data["breach_type"]), count=int(data["count"]),
+        event_ids=tuple(str(i) for i in data["event_ids"]), summary=str(data["summary"]), **times,
+    )
+
+
+def dead_letter(*, reason: str, topic: str, partition: int | None, offset: int | None,
+                payload: Any, index: int = -1) -> dict[str, Any]:
+    """A dead-letter record: the original payload plus why and where it was rejected."""
+    return {"reason": reason, "topic": topic, "partition": partition, "offset": offset,
+            "index": index, "payload": payload}
