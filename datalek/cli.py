@@ -66,7 +66,7 @@ def run() -> None:
                 broker = EmbeddedBroker(k.embedded_port, log_path=Path(".datalek/tansu.log"))
                 stack.callback(broker.stop)
                 broker.start()
-            wait_for_broker(k.bootstrap_servers, timeout=30)
+            wait_for_broker(k.bootstrap_servers, timeout=k.connect_timeout)
             ensure_topics(k.bootstrap_servers, list(container.topics().values()),
                           partitions=k.partitions, replication_factor=k.replication_factor)
         except BrokerUnavailable as e:
@@ -94,7 +94,7 @@ def ingest(
         raise fail(str(e)) from e
     try:
         producer = KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
-                                 bootstrap_timeout_ms=10000)
+                                 bootstrap_timeout_ms=int(k.connect_timeout * 1000))
     except KafkaError as e:
         raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e}); is `datalek run` running?") from e
     with source, producer:

@@ -21,6 +21,7 @@ class KafkaSettings(_Section):
     app_id: str = "datalek"
     session_timeout: float = 10.0
     envelope_size: int = 200  # events per Kafka message written by `datalek ingest`
+    connect_timeout: float = 30.0  # seconds to wait for the broker at start-up
 
     @property
     def embedded(self) -> bool:

@@ -1,0 +1,69 @@
+"""The SQLAlchemy adapters and migrations, on SQLite and (when configured) PostgreSQL."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from incidents import services
+from incidents.persistence import database, outbox
+from incidents.persistence.rows import AuditRow, EvidenceRow, IncidentRow
+from incidents.persistence.uow import SqlUnitOfWork
+from tests.unit.test_services import HOUR, NOW, detection
+
+
+@pytest.fixture
+def factory(database_url):
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    yield database.session_factory(engine)
+    engine.dispose()
+
+
+def test_migrations_upgrade_downgrade_and_upgrade_again(database_url):
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    database.downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    database.upgrade(engine)
+    assert {"incidents", "detections", "incident_evidence", "audit_log", "outbox"} <= set(
+        inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_incident_round_trips_with_evidence_audit_and_outbox(factory):
+    services.record_detection(SqlUnitOfWork(factory), detection("d1"), now=NOW, correlation_window=HOUR)
+    services.record_detection(SqlUnitOfWork(factory), detection("d1"), now=NOW, correlation_window=HOUR)
+    later = detection("d2", entity="user.name=klant2001", at=NOW + timedelta(minutes=10), ids=("e2", "e3"))
+    services.record_detection(SqlUnitOfWork(factory), later, now=NOW, correlation_window=HOUR)
+    with SqlUnitOfWork(factory) as uow:
+        [incident] = uow.incidents.list()
+        assert incident.detection_keys == ("d1", "d2")
+        assert incident.event_ids == ("e1", "e2", "e3")
+        assert incident.opened_at == NOW and incident.opened_at.tzinfo is not None
+        assert uow.session.scalar(select(EvidenceRow).limit(1)) is not None
+        actions = uow.session.scalars(select(AuditRow.action).order_by(AuditRow.id)).all()
+    assert actions == ["incident.opened", "detection.correlated"]
+    assert [p["kind"] for _, _, p in outbox.pending(factory)] == ["IncidentOpened", "DetectionCorrelated"]
+
+
+def test_outbox_rows_are_pending_until_marked_published(factory):
+    services.record_detection(SqlUnitOfWork(factory), detection("d1"), now=NOW, correlation_window=HOUR)
+    [(row_id, incident_id, payload)] = outbox.pending(factory)
+    assert payload["incident_id"] == incident_id
+    outbox.mark_published(factory, [row_id], at=datetime.now(UTC))
+    assert outbox.pending(factory) == []
+
+
+def test_concurrent_update_of_an_incident_is_refused(factory):
+    services.record_detection(SqlUnitOfWork(factory), detection("d1"), now=NOW, correlation_window=HOUR)
+    first, second = factory(), factory()
+    a = first.scalars(select(IncidentRow)).one()
+    b = second.scalars(select(IncidentRow)).one()
+    a.title = "first edit"
+    first.commit()
+    b.title = "second edit"
+    with pytest.raises(StaleDataError):
+        second.commit()
+    first.close(), second.close()

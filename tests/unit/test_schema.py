@@ -1,0 +1,66 @@
+import json
+
+import pytest
+
+from incidents.errors import InvalidEvent
+from incidents.security_event import Outcome
+from streams import schema
+
+GOOD = {"@timestamp": "2026-11-20T09:00:00Z", "event": {"category": ["authentication"], "action": "login",
+        "outcome": "failure", "id": "x1"}, "user": {"name": "klant1"}, "source": {"ip": "203.0.113.7"},
+        "datalek": {"schema": 1, "asset": "klantportaal"}}
+
+
+def test_nested_ecs_event_becomes_a_security_event():
+    e = schema.to_event(GOOD)
+    assert (e.id, e.action, e.outcome, e.user, e.source_ip, e.asset) == (
+        "x1", "login", Outcome.FAILURE, "klant1", "203.0.113.7", "klantportaal")
+    assert e.timestamp.utcoffset().total_seconds() == 0
+    assert e.get("event.category") == ["authentication"]
+
+
+def test_dotted_keys_are_accepted_like_nested_ones():
+    dotted = schema.flatten(GOOD)
+    assert schema.to_event(dotted) == schema.to_event(GOOD)
+
+
+def test_event_without_id_gets_a_stable_content_id():
+    raw = {k: v for k, v in GOOD.items()}
+    raw["event"] = {k: v for k, v in GOOD["event"].items() if k != "id"}
+    assert schema.to_event(raw).id == schema.to_event(json.loads(json.dumps(raw))).id
+    other = {**raw, "source": {"ip": "203.0.113.8"}}
+    assert schema.to_event(other).id != schema.to_event(raw).id
+
+
+@pytest.mark.parametrize("change, reason", [
+    ({"@timestamp": None}, "@timestamp: required"),
+    ({"@timestamp": "yesterday"}, "@timestamp: 'yesterday' is not ISO 8601"),
+    ({"@timestamp": "2026-11-20T09:00:00"}, "has no UTC offset"),
+    ({"@timestamp": 1732000000}, "@timestamp: expected an ISO 8601 string"),
+    ({"event": {"category": ["authentication"]}}, "event.action: required"),
+    ({"event": {"category": 5, "action": "login"}}, "event.category: expected a string or a list"),
+    ({"event": {"category": "authentication", "action": "login", "outcome": "maybe"}}, "event.outcome"),
+    ({"user": {"name": 42}}, "user.name: expected a string, got int"),
+    ({"datalek": {"schema": 2}}, "unsupported version 2"),
+])
+def test_invalid_events_are_rejected_with_the_field_and_reason(change, reason):
+    with pytest.raises(InvalidEvent, match=reason.replace("(", r"\(").replace(".", r"\.")):
+        schema.to_event({**GOOD, **change})
+
+
+def test_envelope_decodes_each_event_and_rejects_only_the_bad_one():
+    bad = {**GOOD, "@timestamp": "nope"}
+    items = list(schema.decode(schema.encode_envelope([GOOD, bad, GOOD])))
+    assert [type(i).__name__ for i in items] == ["SecurityEvent", "Rejected", "SecurityEvent"]
+    assert items[1].index == 1 and "not ISO 8601" in items[1].reason
+
+
+def test_bad_json_rejects_the_message_with_the_reason():
+    [item] = schema.decode(b"{not json")
+    assert isinstance(item, schema.Rejected)
+    assert item.reason.startswith("message is not valid JSON") and item.payload == "{not json"
+
+
+def test_non_object_event_is_rejected():
+    [item] = schema.decode(b"[1, 2]")
+    assert isinstance(item, schema.Rejected) and "JSON object" in item.reason

@@ -1,0 +1,60 @@
+from datetime import UTC, datetime, timedelta
+
+from incidents import services
+from incidents.detection import Detection
+from incidents.messages import DetectionCorrelated, IncidentOpened
+from incidents.model import Status
+from tests.fakes import FakeUnitOfWork
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def detection(key: str, *, entity: str = "source.ip=203.0.113.7", asset: str | None = "portal",
+              at: datetime = NOW, ids: tuple[str, ...] = ("e1", "e2")) -> Detection:
+    return Detection(key=key, rule_id="auth.repeated_failures", entity=entity, asset=asset,
+                     breach_type="confidentiality", window_start=at, window_end=at + timedelta(minutes=5),
+                     detected_at=at, count=len(ids), event_ids=ids, summary="burst")
+
+
+def test_first_detection_opens_an_incident_with_audit_and_outbox_event():
+    uow = FakeUnitOfWork()
+    events = services.record_detection(uow, detection("d1"), now=NOW, correlation_window=HOUR)
+    [incident] = uow.incidents.items.values()
+    assert incident.status is Status.DETECTED and incident.event_ids == ("e1", "e2")
+    assert [type(e) for e in events] == [IncidentOpened] and uow.outbox == events
+    assert events[0].entity_kind == "source.ip"  # the kind, never the (personal) value
+    assert uow.audit_log[0]["action"] == "incident.opened"
+
+
+def test_replayed_detection_never_opens_a_second_incident():
+    uow = FakeUnitOfWork()
+    services.record_detection(uow, detection("d1"), now=NOW, correlation_window=HOUR)
+    again = services.record_detection(uow, detection("d1"), now=NOW + HOUR, correlation_window=HOUR)
+    assert again == [] and len(uow.incidents.items) == 1 and len(uow.outbox) == 1
+
+
+def test_detection_on_the_same_asset_within_the_window_joins_the_open_incident():
+    uow = FakeUnitOfWork()
+    services.record_detection(uow, detection("d1"), now=NOW, correlation_window=HOUR)
+    later = detection("d2", entity="user.name=klant2001", at=NOW + timedelta(minutes=20), ids=("e2", "e3"))
+    events = services.record_detection(uow, later, now=NOW, correlation_window=HOUR)
+    [incident] = uow.incidents.items.values()
+    assert [type(e) for e in events] == [DetectionCorrelated]
+    assert incident.detection_keys == ("d1", "d2") and incident.event_ids == ("e1", "e2", "e3")
+
+
+def test_detection_after_the_correlation_window_opens_a_new_incident():
+    uow = FakeUnitOfWork()
+    services.record_detection(uow, detection("d1"), now=NOW, correlation_window=HOUR)
+    services.record_detection(uow, detection("d2", at=NOW + 3 * HOUR), now=NOW, correlation_window=HOUR)
+    assert len(uow.incidents.items) == 2
+
+
+def test_without_asset_only_the_same_entity_correlates():
+    uow = FakeUnitOfWork()
+    services.record_detection(uow, detection("d1", asset=None), now=NOW, correlation_window=HOUR)
+    services.record_detection(uow, detection("d2", asset=None, entity="source.ip=198.51.100.9"),
+                              now=NOW, correlation_window=HOUR)
+    services.record_detection(uow, detection("d3", asset=None), now=NOW, correlation_window=HOUR)
+    assert sorted(len(i.detection_keys) for i in uow.incidents.items.values()) == [1, 2]
