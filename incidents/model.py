@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from incidents.assessment import BreachFacts, Decision
 from incidents.detection import Detection
 
 _NAMESPACE = uuid.UUID("6f1c1f4e-4a43-4a8e-9d7f-5d2f8f0e7a10")
@@ -43,6 +44,16 @@ class Incident:
     event_ids: tuple[str, ...]
     last_activity_at: datetime
     version: int = 0
+    # GDPR assessment (issue 3): set by the workflow, None until then
+    became_aware_at: datetime | None = None  # starts the 72-hour clock of Art. 33(1)
+    facts: BreachFacts | None = None
+    decision: Decision | None = None
+    decided_at: datetime | None = None
+    reported_at: datetime | None = None
+    meldnummer: str | None = None  # the AP's reference for the notification
+    delay_reason: str | None = None  # required when reported after 72 hours
+    subjects_informed_at: datetime | None = None
+    closed_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
