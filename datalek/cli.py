@@ -20,7 +20,9 @@ from sqlalchemy.exc import OperationalError
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
 from datalek.settings import Settings
+from incidents.assessment import deadlines
 from incidents.model import Incident
+from incidents.errors import IncidentError
 from incidents.persistence import database
 from streams import ingest as ingestion
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
@@ -50,6 +52,13 @@ def _migrate(container: Container) -> None:
         database.upgrade(container.engine)
     except OperationalError as e:
         raise fail(f"database unreachable ({_db_label(container.settings)}): {e.orig}") from e
+
+
+def migrated(settings: Settings) -> Container:
+    """A container whose database is reachable and at the latest schema."""
+    container = Container(settings)
+    _migrate(container)
+    return container
 
 
 @app.command()
@@ -106,10 +115,14 @@ def ingest(
 
 
 def _incident_json(i: Incident) -> dict[str, object]:
-    return {"id": i.id, "title": i.title, "status": i.status.value, "opened_at": i.opened_at.isoformat(),
-            "last_activity_at": i.last_activity_at.isoformat(), "entity": i.entity, "asset": i.asset,
-            "rule_ids": list(i.rule_ids), "breach_types": sorted(i.breach_types),
-            "detections": list(i.detection_keys), "event_ids": list(i.event_ids), "version": i.version}
+    from incidents.register import entry
+
+    data = {k: v for k, v in entry(i, []).items() if k != "audit_trail"}
+    data |= {"entity": i.entity, "detections": list(i.detection_keys), "event_ids": list(i.event_ids),
+             "version": i.version}
+    if i.became_aware_at:
+        data["regulator_clock"] = deadlines.regulator_clock(i.became_aware_at, now=utc_now()).to_dict()
+    return data
 
 
 @incidents_cli.command("list")
@@ -140,10 +153,10 @@ def show_incident(
     container = Container(Settings())
     _migrate(container)
     with container.uow() as uow:
-        matches = [i for i in uow.incidents.list(limit=10_000) if i.id.startswith(incident_id)]
-        if len(matches) != 1:
-            raise fail(f"{'no' if not matches else 'more than one'} incident matches {incident_id!r}")
-        incident = matches[0]
+        try:
+            incident = uow.incidents.find(incident_id)
+        except IncidentError as e:
+            raise fail(str(e)) from e
         uow.audit(incident.id, at=utc_now(), actor=actor or f"os:{getpass.getuser()}", action="incident.viewed")
         uow.commit()
     data = _incident_json(incident)
@@ -151,7 +164,21 @@ def show_incident(
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
     for key, value in data.items():
-        out.print(f"[bold]{key:>16}[/] {value}")
+        if value not in (None, [], {}):
+            out.print(f"[bold]{key:>20}[/] {json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value}")
+
+
+def _register_workflow() -> None:
+    from datalek import cli_workflow as w
+
+    for command in w.workflow_cli.registered_commands:
+        incidents_cli.registered_commands.append(command)
+    app.add_typer(w.users_cli, name="users")
+    app.add_typer(w.register_cli, name="register")
+    app.command("assess")(w.assess_command)
+
+
+_register_workflow()
 
 
 def main() -> None:

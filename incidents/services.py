@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -9,6 +10,7 @@ from incidents import model
 from incidents.detection import Detection
 from incidents.messages import DetectionCorrelated, IncidentEvent, IncidentOpened, event_id
 from incidents.model import Incident
+from incidents.workflow import Actor, AwarenessChanged, FollowUpRecorded, StatusChanged
 
 SYSTEM_ACTOR = "system:detection"
 
@@ -19,6 +21,8 @@ class IncidentRepository(Protocol):
     def open_for_entity(self, entity: str, asset: str | None, *, since: datetime) -> Incident | None: ...
     def add(self, incident: Incident, detection: Detection) -> None: ...
     def attach(self, incident: Incident, detection: Detection) -> None: ...
+    def find(self, prefix: str) -> Incident: ...
+    def save(self, incident: Incident) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -29,6 +33,7 @@ class UnitOfWork(Protocol):
     def audit(self, incident_id: str, *, at: datetime, actor: str, action: str,
               reason: str = "", from_status: str | None = None, to_status: str | None = None) -> None: ...
     def publish(self, events: list[IncidentEvent]) -> None: ...
+    def actor(self, name: str) -> Actor: ...
     def commit(self) -> None: ...
 
 
@@ -72,3 +77,31 @@ def _join(current: Incident, detection: Detection, *, now: datetime) -> tuple[In
         rule_id=detection.rule_id, detection_key=detection.key,
     )
     return incident, [joined]
+
+
+Step = Callable[[Incident, Actor], tuple[Incident, IncidentEvent | None]]
+
+
+def act(uow: UnitOfWork, incident_ref: str, *, actor_name: str, now: datetime, step: Step) -> Incident:
+    """Apply one workflow step for an authenticated person: state, audit entry and event commit together."""
+    with uow:
+        incident = uow.incidents.find(incident_ref)
+        actor = uow.actor(actor_name)
+        updated, event = step(incident, actor)
+        uow.incidents.save(updated)
+        if event is not None:
+            uow.audit(incident.id, at=now, actor=actor.name, **_audit_entry(event))
+            uow.publish([event])
+        uow.commit()
+        return updated
+
+
+def _audit_entry(event: IncidentEvent) -> dict[str, str | None]:
+    if isinstance(event, StatusChanged):
+        return {"action": "status.changed", "reason": event.reason, "from_status": event.from_status,
+                "to_status": event.to_status}
+    if isinstance(event, AwarenessChanged):
+        return {"action": "awareness.changed", "reason": f"{event.previous} -> {event.became_aware_at}: {event.reason}"}
+    if isinstance(event, FollowUpRecorded):
+        return {"action": f"follow_up.{event.follow_up}", "reason": event.text}
+    return {"action": event.kind, "reason": ""}

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from incidents.detection import Detection
+from incidents.errors import ConcurrentUpdate, IncidentNotFound
 from incidents.model import OPEN_STATUSES, Incident, Status
+from incidents.persistence import codec
 from incidents.persistence.rows import DetectionRow, EvidenceRow, IncidentRow
+
+# Workflow fields copied verbatim between the domain and the row.
+_PLAIN = ("status", "became_aware_at", "decided_at", "reported_at", "meldnummer", "delay_reason",
+          "subjects_informed_at", "closed_at")
 
 
 class SqlIncidentRepository:
@@ -20,9 +28,31 @@ class SqlIncidentRepository:
         row = self.session.get(IncidentRow, incident_id)
         return None if row is None else self._to_domain(row)
 
-    def list(self, *, limit: int = 100) -> list[Incident]:
+    def list(self, *, limit: int | None = 100) -> list[Incident]:
         rows = self.session.scalars(select(IncidentRow).order_by(IncidentRow.opened_at.desc()).limit(limit))
         return [self._to_domain(r) for r in rows]
+
+    def find(self, prefix: str) -> Incident:
+        """The incident whose id is or starts with ``prefix`` (at least 4 characters)."""
+        rows = self.session.scalars(select(IncidentRow).where(IncidentRow.id.startswith(prefix)).limit(2)).all()
+        if len(prefix) < 4 or len(rows) != 1:
+            raise IncidentNotFound(f"{'no' if not rows else 'not exactly one'} incident matches {prefix!r}")
+        return self._to_domain(rows[0])
+
+    def save(self, incident: Incident) -> None:
+        """Write workflow changes; refuse when someone else changed the incident since it was read."""
+        row = self.session.get_one(IncidentRow, incident.id)
+        if row.version != incident.version:
+            raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile (version {row.version})")
+        for name in _PLAIN:
+            value = getattr(incident, name)
+            setattr(row, name, value.value if isinstance(value, Status) else value)
+        row.facts = codec.facts_to_json(incident.facts)
+        row.decision = codec.decision_to_json(incident.decision)
+        try:
+            self.session.flush()
+        except StaleDataError as e:
+            raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile") from e
 
     def has_detection(self, key: str) -> bool:
         return self.session.get(DetectionRow, key) is not None
@@ -33,7 +63,7 @@ class SqlIncidentRepository:
         row = self.session.scalars(
             select(IncidentRow)
             .where(same, IncidentRow.status.in_([s.value for s in OPEN_STATUSES]),
-                   or_(IncidentRow.last_activity_at >= since))
+                   IncidentRow.last_activity_at >= since)
             .order_by(IncidentRow.opened_at)
             .limit(1)
         ).first()
@@ -79,4 +109,8 @@ class SqlIncidentRepository:
             entity=row.entity, asset=row.asset, rule_ids=tuple(row.rule_ids),
             breach_types=frozenset(row.breach_types), detection_keys=tuple(detections),
             event_ids=tuple(events), last_activity_at=row.last_activity_at, version=row.version,
+            became_aware_at=row.became_aware_at, facts=codec.facts_from_json(row.facts),
+            decision=codec.decision_from_json(row.decision), decided_at=row.decided_at,
+            reported_at=row.reported_at, meldnummer=row.meldnummer, delay_reason=row.delay_reason,
+            subjects_informed_at=row.subjects_informed_at, closed_at=row.closed_at,
         )

@@ -46,6 +46,15 @@ class IncidentRow(Base):
     rule_ids: Mapped[list[str]] = mapped_column(JSON)
     breach_types: Mapped[list[str]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    became_aware_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    meldnummer: Mapped[str | None] = mapped_column(String(64))
+    delay_reason: Mapped[str | None] = mapped_column(Text)
+    subjects_informed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -89,6 +98,17 @@ class AuditRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class UserRow(Base):
+    """Who may act on incidents, with which role. The CLI identifies people by their OS account."""
+
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    added_by: Mapped[str] = mapped_column(String(120))
 
 
 class OutboxRow(Base):

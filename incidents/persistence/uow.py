@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from incidents.messages import IncidentEvent
+from incidents.persistence import users
 from incidents.persistence.repository import SqlIncidentRepository
 from incidents.persistence.rows import AuditRow, OutboxRow
 
@@ -33,6 +34,9 @@ class SqlUnitOfWork:
         for e in events:
             self.session.add(OutboxRow(event_id=e.id, incident_id=e.incident_id, kind=e.kind,
                                        payload=e.to_dict(), occurred_at=e.at))
+
+    def actor(self, name: str) -> users.Actor:
+        return users.actor(self.session, name)
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,0 +1,212 @@
+"""CLI of the GDPR workflow: users, workflow steps, the breach register and the offline assessment.
+
+People are identified by their OS account and must be registered (`datalek users add`) with a role.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from datalek.bootstrap import Container, utc_now
+from datalek.settings import Settings
+from incidents import register, services
+from incidents import workflow as wf
+from incidents.assessment import BreachFacts, assess, override
+from incidents.assessment.decision import accept
+from incidents.errors import IncidentError
+from incidents.model import Incident, Status
+from incidents.persistence import audit, users
+
+workflow_cli = typer.Typer(no_args_is_help=True)
+users_cli = typer.Typer(help="People who may act on incidents, with their role.", no_args_is_help=True)
+register_cli = typer.Typer(help="The breach register (Art. 33(5)).", no_args_is_help=True)
+Reason = Annotated[str, typer.Option("--reason", help="why (kept in the audit log)")]
+
+
+def whoami() -> str:
+    return getpass.getuser()
+
+
+def _fail(message: str) -> typer.Exit:
+    from datalek.cli import fail
+
+    return fail(message)
+
+
+def _when(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise _fail(f"{value!r}: give a UTC offset, e.g. 2026-11-20T09:30+01:00")
+    return moment
+
+
+def _step(incident_id: str, step: services.Step) -> Incident:
+    from datalek.cli import migrated
+
+    container = migrated(Settings())
+    try:
+        incident = services.act(container.uow(), incident_id, actor_name=whoami(), now=utc_now(), step=step)
+    except (IncidentError, ValueError) as e:
+        raise _fail(str(e)) from e
+    typer.echo(f"{incident.id[:8]} is {incident.status.value}")
+    return incident
+
+
+def _move(to: Status, reason: str) -> services.Step:
+    return lambda i, a: wf.transition(i, to, at=utc_now(), actor=a, reason=reason)
+
+
+@workflow_cli.command()
+def triage(incident_id: str, reason: Reason = "triage started") -> None:
+    """Start triage of a detected incident."""
+    _step(incident_id, _move(Status.TRIAGE, reason))
+
+
+@workflow_cli.command()
+def dismiss(incident_id: str, reason: Reason) -> None:
+    """Not a personal-data breach (stays in the register with the reason)."""
+    _step(incident_id, _move(Status.DISMISSED, reason))
+
+
+@workflow_cli.command()
+def confirm(incident_id: str, reason: Reason,
+            aware_at: Annotated[str | None, typer.Option(help="ISO time of awareness; default now")] = None) -> None:
+    """Confirm a personal-data breach; the moment of awareness starts the 72-hour clock."""
+    aware = _when(aware_at)
+    _step(incident_id, lambda i, a: wf.confirm(i, at=utc_now(), actor=a, reason=reason, became_aware_at=aware))
+
+
+@workflow_cli.command()
+def awareness(incident_id: str, aware_at: str, reason: Reason) -> None:
+    """Correct the moment of awareness (with a reason)."""
+    aware = _when(aware_at)
+    assert aware is not None
+    _step(incident_id, lambda i, a: wf.change_awareness(i, became_aware_at=aware, at=utc_now(), actor=a,
+                                                        reason=reason))
+
+
+@workflow_cli.command()
+def facts(incident_id: str, path: Path) -> None:
+    """Record the assessment facts from a JSON file (the format of `datalek assess`)."""
+    recorded = _load_facts(path)
+    _step(incident_id, lambda i, a: wf.record_facts(i, recorded, at=utc_now(), actor=a))
+
+
+@workflow_cli.command()
+def decide(
+    incident_id: str,
+    notify_ap: Annotated[bool | None, typer.Option("--notify-ap/--no-notify-ap")] = None,
+    notify_subjects: Annotated[bool | None, typer.Option("--notify-subjects/--no-notify-subjects")] = None,
+    reason: Reason = "",
+) -> None:
+    """The FG's decision: accept the proposal, or override it (then --reason is required)."""
+
+    def step(i: Incident, a: wf.Actor) -> tuple[Incident, wf.StatusChanged]:
+        if i.facts is None:
+            raise wf.MissingInformation("record the facts first (datalek incidents facts)")
+        proposal = assess(i.facts).proposal
+        if notify_ap is None and notify_subjects is None:
+            decision = accept(proposal, actor=a.name, reason=reason)
+        else:
+            decision = override(proposal, actor=a.name, reason=reason,
+                                notify_regulator=proposal.notify_regulator if notify_ap is None else notify_ap,
+                                notify_subjects=(proposal.notify_subjects if notify_subjects is None
+                                                 else notify_subjects))
+        return wf.decide(i, decision, at=utc_now(), actor=a)
+
+    _step(incident_id, step)
+
+
+@workflow_cli.command()
+def report(incident_id: str, meldnummer: Annotated[str, typer.Option()],
+           reported_at: Annotated[str | None, typer.Option(help="ISO time; default now")] = None,
+           delay_reason: Annotated[str | None, typer.Option()] = None) -> None:
+    """Record that the AP was notified, with its meldnummer (late reports need --delay-reason)."""
+    when = _when(reported_at) or utc_now()
+    _step(incident_id, lambda i, a: wf.report(i, meldnummer=meldnummer, reported_at=when, at=utc_now(), actor=a,
+                                              delay_reason=delay_reason))
+
+
+@workflow_cli.command()
+def inform(incident_id: str, informed_at: Annotated[str | None, typer.Option()] = None) -> None:
+    """Record that the data subjects were informed (Art. 34)."""
+    when = _when(informed_at) or utc_now()
+    _step(incident_id, lambda i, a: wf.inform_subjects(i, informed_at=when, at=utc_now(), actor=a))
+
+
+@workflow_cli.command()
+def close(incident_id: str, reason: Reason) -> None:
+    """Close an incident whose obligations are met."""
+    _step(incident_id, _move(Status.CLOSED, reason))
+
+
+@workflow_cli.command("follow-up")
+def follow_up(incident_id: str, kind: wf.FollowUpKind, text: Annotated[str, typer.Option()]) -> None:
+    """Record a follow-up notification (supplement, amend, withdraw) to the AP."""
+    _step(incident_id, lambda i, a: (i, wf.follow_up(i, kind=kind, text=text, at=utc_now(), actor=a)))
+
+
+@users_cli.command("add")
+def add_user(name: str, role: wf.Role) -> None:
+    """Register a person (the first one registered bootstraps; later ones need an admin)."""
+    from datalek.cli import migrated
+
+    container = migrated(Settings())
+    try:
+        with container.session_factory.begin() as session:
+            users.add(session, name=name, role=role, by=whoami(), at=utc_now())
+    except IncidentError as e:
+        raise _fail(str(e)) from e
+    typer.echo(f"{name} is {role.value}")
+
+
+@register_cli.command("export")
+def export_register(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json",
+                    output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
+    """Export every incident with facts, decision and audit trail."""
+    if fmt not in ("csv", "json"):
+        raise _fail("--format must be csv or json")
+    text = (register.to_csv if fmt == "csv" else register.to_json)(register_entries(Settings()))
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def register_entries(settings: Settings) -> list[dict[str, object]]:
+    from datalek.cli import migrated
+
+    container = migrated(settings)
+    with container.uow() as uow:
+        return [register.entry(i, audit.trail(uow.session, i.id)) for i in uow.incidents.list(limit=None)]
+
+
+def _load_facts(path: Path) -> BreachFacts:
+    try:
+        return BreachFacts.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as e:
+        raise _fail(f"{path}: {e.strerror}") from e
+    except ValueError as e:  # JSON errors and InvalidFacts (which names the field)
+        raise _fail(f"{path}: {e}") from e
+
+
+def assess_command(path: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Assess a facts file without a database: severity with components, proposal and rationale."""
+    result = assess(_load_facts(path)).to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        return
+    sev, prop = result["severity"], result["proposal"]
+    typer.echo(f"severity {sev['score']} ({sev['level']}); AP 9.3: {result['ap_answer']['value']}")
+    typer.echo(f"notify the AP: {prop['notify_regulator']}; inform data subjects: {prop['notify_subjects']}")
+    for factor in prop["rationale"]:
+        typer.echo(f"  - {factor['text']}")

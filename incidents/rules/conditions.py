@@ -1,0 +1,243 @@
+"""Conditions over one event: field tests (lists, wildcards, CIDR, comparisons), all/any/not, office hours.
+
+Native YAML rules and Sigma rules compile into the same tree. Strings compare case-insensitively (as in
+Sigma) unless ``cased``; a list-valued event field (``event.category``) matches when any element does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import time
+from enum import StrEnum
+from typing import Any, TypeAlias
+from zoneinfo import ZoneInfo
+
+from incidents.security_event import SecurityEvent
+
+Predicate: TypeAlias = Callable[[SecurityEvent], bool]
+
+
+class Op(StrEnum):
+    EQ = "eq"  # equality; ``*`` and ``?`` are wildcards
+    CONTAINS = "contains"
+    STARTSWITH = "startswith"
+    ENDSWITH = "endswith"
+    RE = "re"
+    CIDR = "cidr"
+    GT = "gt"
+    GTE = "gte"
+    LT = "lt"
+    LTE = "lte"
+    EXISTS = "exists"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """``name`` satisfies ``op`` for any of ``values`` (or all of them with ``every``)."""
+
+    name: str
+    op: Op
+    values: tuple[Any, ...]
+    cased: bool = False
+    every: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Keywords:
+    """Any string field of the event contains one of ``values`` (Sigma keyword search)."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideHours:
+    """The event happened outside office hours (``start``..``end`` on ``days``) in time zone ``tz``."""
+
+    tz: str
+    start: time
+    end: time
+    days: frozenset[int]  # 0 = Monday
+
+
+Condition: TypeAlias = Field | AllOf | AnyOf | Not | Keywords | OutsideHours
+
+
+def compile_condition(cond: Condition) -> Predicate:
+    """A fast predicate for ``cond``."""
+    if isinstance(cond, AllOf):
+        parts = tuple(compile_condition(c) for c in cond.items)
+        return lambda e: all(p(e) for p in parts)
+    if isinstance(cond, AnyOf):
+        parts = tuple(compile_condition(c) for c in cond.items)
+        return lambda e: any(p(e) for p in parts)
+    if isinstance(cond, Not):
+        inner = compile_condition(cond.item)
+        return lambda e: not inner(e)
+    if isinstance(cond, Keywords):
+        return _keywords(cond)
+    if isinstance(cond, OutsideHours):
+        return _outside_hours(cond)
+    return _field(cond)
+
+
+def required_actions(cond: Condition) -> frozenset[str] | None:
+    """Lower-cased ``event.action`` values an event must have to match, or None when any may match.
+
+    The engine indexes rules by these, so an event no rule can match costs one dict lookup.
+    """
+    if isinstance(cond, Field):
+        plain = cond.name == "event.action" and cond.op is Op.EQ and not cond.every
+        if plain and all(isinstance(v, str) and not _WILDCARD.search(v) for v in cond.values):
+            return frozenset(v.lower() for v in cond.values)
+        return None
+    if isinstance(cond, AllOf):
+        found = [a for a in map(required_actions, cond.items) if a is not None]
+        return frozenset.intersection(*found) if found else None
+    if isinstance(cond, AnyOf):
+        each = [required_actions(c) for c in cond.items]
+        return None if any(a is None for a in each) else frozenset().union(*each)  # type: ignore[arg-type]
+    return None
+
+
+_WILDCARD = re.compile(r"(?<!\\)[*?]")
+
+
+def wildcard_regex(pattern: str) -> str:
+    """A regex for a Sigma-style wildcard pattern: ``*`` any run, ``?`` one character, ``\\`` escapes."""
+    out, escaped = [], False
+    for ch in pattern:
+        if escaped:
+            out.append(re.escape(ch))
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        else:
+            out.append({"*": ".*", "?": "."}.get(ch, re.escape(ch)))
+    if escaped:
+        out.append(re.escape("\\"))
+    return "".join(out)
+
+
+def _values_of(event: SecurityEvent, name: str) -> tuple[Any, ...]:
+    value = event.get(name)
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
+
+
+def _field(cond: Field) -> Predicate:
+    if cond.op is Op.EXISTS:
+        want = bool(cond.values[0]) if cond.values else True
+        return lambda e: (e.get(cond.name) is not None) is want
+    tests = tuple(_value_test(cond, v) for v in cond.values)
+    name, combine = cond.name, (all if cond.every else any)
+
+    def check(event: SecurityEvent) -> bool:
+        values = _values_of(event, name)
+        return bool(values) and combine(any(t(v) for v in values) for t in tests)
+
+    return check
+
+
+def _value_test(cond: Field, wanted: Any) -> Callable[[Any], bool]:
+    if cond.op in (Op.GT, Op.GTE, Op.LT, Op.LTE):
+        return _compare(cond.op, wanted)
+    if cond.op is Op.CIDR:
+        return _cidr(str(wanted))
+    if wanted is None:
+        return lambda v: v is None
+    if isinstance(wanted, bool | int | float) and cond.op is Op.EQ:
+        return lambda v: v == wanted or str(v).lower() == str(wanted).lower()
+    return _text(cond, str(wanted))
+
+
+def _text(cond: Field, wanted: str) -> Callable[[Any], bool]:
+    flags = 0 if cond.cased else re.IGNORECASE
+    if cond.op is Op.RE:
+        rx = re.compile(wanted, flags)
+        return lambda v: rx.search(str(v)) is not None
+    body = wildcard_regex(wanted)
+    if cond.op is Op.EQ and not _WILDCARD.search(wanted) and "\\" not in wanted:
+        if cond.cased:
+            return lambda v: str(v) == wanted
+        low = wanted.lower()
+        return lambda v: str(v).lower() == low
+    pattern = {Op.EQ: f"{body}", Op.CONTAINS: f".*{body}.*", Op.STARTSWITH: f"{body}.*",
+               Op.ENDSWITH: f".*{body}"}[cond.op]
+    rx = re.compile(pattern, flags | re.DOTALL)
+    return lambda v: rx.fullmatch(str(v)) is not None
+
+
+def _compare(op: Op, wanted: Any) -> Callable[[Any], bool]:
+    limit = float(wanted)
+    cmp: Callable[[float], bool] = {
+        Op.GT: lambda x: x > limit, Op.GTE: lambda x: x >= limit,
+        Op.LT: lambda x: x < limit, Op.LTE: lambda x: x <= limit,
+    }[op]
+
+    def test(value: Any) -> bool:
+        try:
+            return not isinstance(value, bool) and cmp(float(value))
+        except (TypeError, ValueError):
+            return False
+
+    return test
+
+
+def _cidr(text: str) -> Callable[[Any], bool]:
+    network = ipaddress.ip_network(text, strict=False)
+
+    def test(value: Any) -> bool:
+        try:
+            return ipaddress.ip_address(str(value)) in network
+        except ValueError:
+            return False
+
+    return test
+
+
+def _keywords(cond: Keywords) -> Predicate:
+    needles = tuple(re.compile(f".*{wildcard_regex(k)}.*", re.IGNORECASE | re.DOTALL) for k in cond.values)
+
+    def check(event: SecurityEvent) -> bool:
+        texts = [v for v in _strings(event.fields.values())]
+        return any(n.fullmatch(t) for n in needles for t in texts)
+
+    return check
+
+
+def _strings(values: Iterable[Any]) -> Iterable[str]:
+    for value in values:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from (v for v in value if isinstance(v, str))
+
+
+def _outside_hours(cond: OutsideHours) -> Predicate:
+    zone = ZoneInfo(cond.tz)
+
+    def check(event: SecurityEvent) -> bool:
+        local = event.timestamp.astimezone(zone)
+        inside = local.weekday() in cond.days and cond.start <= local.time() < cond.end
+        return not inside
+
+    return check

@@ -1,0 +1,71 @@
+"""The GDPR workflow from the command line, as an FG and an analyst would use it (SQLite, no broker)."""
+
+import getpass
+import json
+import os
+import subprocess
+import sys
+
+from datalek.cli import SCENARIO
+from incidents import services
+from incidents.persistence import database
+from incidents.persistence.uow import SqlUnitOfWork
+from tests.unit.test_services import HOUR, NOW, detection
+
+FACTS = SCENARIO.parent / "24online-facts.json"
+
+
+def datalek(tmp_path, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATALEK_")}
+    env["DATALEK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'd.db'}"
+    return subprocess.run([sys.executable, "-m", "datalek", *args], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_assess_prints_severity_components_proposal_and_rationale(tmp_path):
+    result = json.loads(datalek(tmp_path, "assess", str(FACTS), "--json").stdout)
+    assert result["severity"]["level"] == "medium"
+    assert set(result["severity"]["components"]) == {"dpc", "ei", "cb"}
+    assert all(c["reason"] for c in result["severity"]["components"].values())
+    assert result["proposal"]["notify_regulator"] is True and result["proposal"]["notify_subjects"] is False
+    assert result["proposal"]["rationale"]
+
+
+def test_assess_names_the_bad_field(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"nature": ["confidentiality"], "data_subjects": {"min": "many"}}))
+    result = datalek(tmp_path, "assess", str(bad))
+    assert result.returncode == 2 and "data_subjects" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    database.upgrade(engine)
+    services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1"), now=NOW,
+                              correlation_window=HOUR)
+    engine.dispose()
+    me = getpass.getuser()
+    ref = json.loads(datalek(tmp_path, "incidents", "list", "--json").stdout.splitlines()[0])["id"][:8]
+
+    refused = datalek(tmp_path, "incidents", "triage", ref)
+    assert refused.returncode == 2 and "is not a datalek user" in refused.stderr
+    assert datalek(tmp_path, "users", "add", me, "privacy_officer").returncode == 0
+    for args in (["triage", ref], ["confirm", ref, "--reason", "accounts guessed", "--aware-at",
+                                   "2026-11-20T10:00:00+01:00"],
+                 ["facts", ref, str(FACTS)], ["decide", ref]):
+        step = datalek(tmp_path, "incidents", *args)
+        assert step.returncode == 0, step.stderr
+    late = datalek(tmp_path, "incidents", "report", ref, "--meldnummer", "AP-1", "--reported-at",
+                   "2026-11-24T09:00:00+00:00")
+    assert late.returncode == 2 and "delay" in late.stderr.lower()
+    assert datalek(tmp_path, "incidents", "report", ref, "--meldnummer", "AP-1", "--reported-at",
+                   "2026-11-24T09:00:00+00:00", "--delay-reason", "scope unclear").returncode == 0
+    shown = json.loads(datalek(tmp_path, "incidents", "show", ref, "--json").stdout)
+    assert shown["status"] == "reported" and shown["regulator_clock"]["deadline"].startswith("2026-11-23T09:00")
+    assert shown["regulator_clock"]["deadline_local"].startswith("2026-11-23 10:00")
+    register = json.loads(datalek(tmp_path, "register", "export", "--format", "json").stdout)["register"]
+    [entry] = register
+    assert entry["meldnummer"] == "AP-1" and entry["delay_reason"] == "scope unclear"
+    assert [a["action"] for a in entry["audit_trail"]][-2:] == ["status.changed", "incident.viewed"]
+    csv_text = datalek(tmp_path, "register", "export", "--format", "csv").stdout
+    assert csv_text.splitlines()[0].startswith("id,title,status")
