@@ -1,0 +1,31 @@
+"""Parsers that normalise real log and audit formats into the datalek event schema v1.
+
+Each format is a pure function ``parse(lines, *, context) -> Iterator[Parsed | Rejected]``: every
+non-blank input line ends up in an event (or several, for "message repeated N times") or in a
+rejection with its reason and position, so callers can count and dead-letter what is not an event.
+
+    from streams.parsers import FORMATS, ParseContext, Parsed
+    for result in FORMATS["openssh"](open("auth.log"), context=ParseContext(source="auth.log", year=2026)):
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from streams.parsers import cloudtrail, dlp, ecs, edr, m365, okta, openssh, weblog
+from streams.parsers.base import SCHEMA_VERSION, ParseContext, Parsed, Parser, ParseResult, Rejected
+
+FORMATS: Mapping[str, Parser] = MappingProxyType({
+    "openssh": openssh.parse,
+    "combined": weblog.parse,
+    "ecs": ecs.parse,
+    "m365": m365.parse,
+    "cloudtrail": cloudtrail.parse,
+    "okta": okta.parse,
+    "edr": edr.parse,
+    "dlp": dlp.parse,
+})
+
+__all__ = ["FORMATS", "SCHEMA_VERSION", "ParseContext", "ParseResult", "Parsed", "Parser", "Rejected"]
