@@ -8,6 +8,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from kafka import KafkaProducer
@@ -25,6 +26,7 @@ from incidents.model import Incident
 from incidents.errors import IncidentError
 from incidents.persistence import database
 from streams import ingest as ingestion
+from streams.parsers import FORMATS, ParseContext
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
 
 app = typer.Typer(help="datalek: personal-data breach tracker (GDPR Art. 33/34).", no_args_is_help=True)
@@ -92,26 +94,86 @@ def run() -> None:
 
 @app.command()
 def ingest(
-    path: Annotated[str, typer.Argument(help="JSON-lines file (.gz too), or - for stdin")],
+    path: Annotated[str, typer.Argument(help="file (.gz too), or - for stdin")],
+    fmt: Annotated[str, typer.Option("--format", help=f"one of: {', '.join(FORMATS)}")] = "ecs",
+    follow: Annotated[bool, typer.Option("--follow", help="tail a growing file (survives rotation)")] = False,
+    year: Annotated[int | None, typer.Option(help="year of syslog stamps that have none")] = None,
+    timezone: Annotated[str, typer.Option(help="zone of stamps that have none")] = "UTC",
+    asset: Annotated[str | None, typer.Option(help="the inventory system these logs belong to")] = None,
 ) -> None:
-    """Send events from a JSON-lines file or stdin to Kafka."""
-    settings = Settings()
-    k = settings.kafka
+    """Parse a log file or stdin and send the events to Kafka; rejected lines go to the dead-letter topic."""
+    k = Settings().kafka
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
     try:
-        source = ingestion.open_input(path)
-    except ingestion.BadInput as e:
+        source = ingestion.open_input(path) if not follow else None
+        if follow and not Path(path).is_file():
+            raise ingestion.BadInput(f"{path}: no such file")
+        context = ParseContext(source=Path(path).name, year=year, reference=utc_now(), tz=ZoneInfo(timezone),
+                               asset=asset)
+    except (ingestion.BadInput, ZoneInfoNotFoundError) as e:
         raise fail(str(e)) from e
     try:
         producer = KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
                                  bootstrap_timeout_ms=int(k.connect_timeout * 1000))
     except KafkaError as e:
         raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e}); is `datalek run` running?") from e
-    with source, producer:
-        summary = ingestion.send(ingestion.read_jsonl(source, path), producer, topic=k.topic("events"),
-                                 dead_letter_topic=k.topic("dead-letter"), envelope_size=k.envelope_size)
-    out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected}")
+    lines = ingestion.follow(Path(path)) if follow else source
+    assert lines is not None
+    with producer:
+        summary = ingestion.send(
+            FORMATS[fmt](lines, context=context), producer, topic=k.topic("events"),
+            dead_letter_topic=k.topic("dead-letter"), envelope_size=1 if follow else k.envelope_size,
+            progress=lambda s: err.print(f"  {s.events} events, {s.rejected} rejected, {s.rate:,.0f} events/s"))
+    out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected} "
+              f"({summary.rate:,.0f} events/s)")
     for reason in summary.reasons[:20]:
         err.print(f"  rejected {reason}")
+
+
+@app.command()
+def syslog(
+    port: Annotated[int, typer.Option(help="UDP and TCP port")] = 5514,
+    host: Annotated[str, typer.Option(help="address to bind; loopback unless you open it")] = "127.0.0.1",
+    fmt: Annotated[str, typer.Option("--format", help="parser for the messages")] = "openssh",
+    timezone: Annotated[str, typer.Option(help="zone of stamps that have none")] = "UTC",
+    asset: Annotated[str | None, typer.Option(help="the inventory system these logs belong to")] = None,
+) -> None:
+    """Receive syslog (RFC 5424/3164, UDP and TCP), parse and produce to Kafka."""
+    import asyncio
+
+    from streams.syslog_receiver import SyslogReceiver
+
+    k = Settings().kafka
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
+    try:
+        producer = KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
+                                 bootstrap_timeout_ms=int(k.connect_timeout * 1000))
+    except KafkaError as e:
+        raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e})") from e
+    zone = ZoneInfo(timezone)
+    forward = ingestion.SyslogForwarder(
+        producer, FORMATS[fmt], topic=k.topic("events"), dead_letter_topic=k.topic("dead-letter"),
+        context=lambda source, n: ParseContext(source=source, reference=utc_now(), tz=zone, asset=asset,
+                                               first_line=n))
+
+    async def serve() -> None:
+        async with SyslogReceiver(forward, host=host, port=port) as receiver:
+            ports = receiver.ports
+            out.print(f"syslog on {host} udp/{ports.udp if ports else '?'} tcp/{ports.tcp if ports else '?'}"
+                      f" -> {k.topic('events')} ({fmt})")
+            while True:
+                await asyncio.sleep(1)
+                producer.flush()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        producer.close()
+        out.print(f"forwarded {forward.summary.events} events; rejected {forward.summary.rejected}")
 
 
 def _incident_json(i: Incident) -> dict[str, object]:

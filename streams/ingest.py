@@ -1,18 +1,24 @@
-"""`datalek ingest`: JSON lines from a file or stdin to the events topic, in envelopes (kafka-python)."""
+"""`datalek ingest` and `datalek syslog`: parsed events to the events topic in envelopes (kafka-python).
+
+Every input line ends up either in an event or, with its reason and position, on the dead-letter topic.
+"""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from kafka import KafkaProducer
 
-from streams import records, schema
+from streams import records
+from streams.parsers import ParseResult, Rejected
 
 
 class BadInput(Exception):
@@ -25,6 +31,11 @@ class IngestSummary:
     messages: int = 0
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def rate(self) -> float:
+        return self.events / max(time.monotonic() - self.started, 1e-6)
 
 
 def open_input(path: str) -> IO[str]:
@@ -34,59 +45,94 @@ def open_input(path: str) -> IO[str]:
     if not p.is_file():
         raise BadInput(f"{path}: no such file")
     try:
-        return gzip.open(p, "rt", encoding="utf-8") if p.suffix == ".gz" else p.open(encoding="utf-8")
+        opened: IO[str] = gzip.open(p, "rt", encoding="utf-8") if p.suffix == ".gz" else p.open(encoding="utf-8")
+        return opened
     except OSError as e:
         raise BadInput(f"{path}: {e.strerror}") from e
 
 
-def read_jsonl(lines: Iterable[str], source: str) -> Iterator[tuple[str, dict[str, Any] | str, str | None]]:
-    """(position, object or raw line, rejection reason or None) per non-blank line."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        position = f"{source}:{number}"
-        try:
-            obj = json.loads(line)
-        except ValueError as e:
-            yield position, line.rstrip("\n"), f"line is not valid JSON: {e}"
-            continue
-        if not isinstance(obj, dict):
-            yield position, line.rstrip("\n"), f"line is a JSON {type(obj).__name__}, not an object"
-        else:
-            yield position, obj, None
+def follow(path: Path, *, poll: float = 0.5, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
+    """Lines of a growing file, like `tail -F`: reopens after rotation (new inode) or truncation."""
+    handle = path.open(encoding="utf-8")
+    buffer = ""
+    try:
+        while not stop():
+            chunk = handle.readline()
+            if chunk:
+                buffer += chunk
+                if buffer.endswith("\n"):
+                    yield buffer
+                    buffer = ""
+                continue
+            if _rotated(path, handle):
+                handle.close()
+                handle = path.open(encoding="utf-8")
+                continue
+            time.sleep(poll)
+    finally:
+        handle.close()
+
+
+def _rotated(path: Path, handle: IO[str]) -> bool:
+    try:
+        current = os.stat(path)
+    except FileNotFoundError:
+        return False  # between rename and re-creation: keep waiting
+    return current.st_ino != os.fstat(handle.fileno()).st_ino or current.st_size < handle.tell()
 
 
 def _asset_key(event: dict[str, Any]) -> bytes | None:
-    flat = schema.flatten(event)
-    value = flat.get("datalek.asset") or flat.get("host.name")
+    value = event.get("datalek.asset") or event.get("host.name")
     return str(value).encode() if value else None
 
 
-def send(items: Iterable[tuple[str, dict[str, Any] | str, str | None]], producer: KafkaProducer, *,
-         topic: str, dead_letter_topic: str, envelope_size: int) -> IngestSummary:
-    """Group events by asset into envelopes; rejected lines go to the dead-letter topic."""
+def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str, dead_letter_topic: str,
+         envelope_size: int, progress: Callable[[IngestSummary], None] = lambda s: None,
+         flush_producer: bool = True) -> IngestSummary:
+    """Group events by asset into envelopes; rejected input goes to the dead-letter topic."""
     summary = IngestSummary()
     pending: dict[bytes | None, list[dict[str, Any]]] = {}
 
     def flush(key: bytes | None) -> None:
-        producer.send(topic, key=key, value=schema.encode_envelope(pending.pop(key)))
+        producer.send(topic, key=key, value=json.dumps({"events": pending.pop(key)}).encode())
         summary.messages += 1
 
-    for position, obj, reason in items:
-        if reason is not None:
+    for n, result in enumerate(results):
+        if isinstance(result, Rejected):
             summary.rejected += 1
-            summary.reasons.append(f"{position}: {reason}")
-            record = records.dead_letter(reason=reason, topic="ingest:" + position, partition=None,
-                                         offset=None, payload=obj)
+            summary.reasons.append(f"{result.position}: {result.reason}")
+            record = records.dead_letter(reason=result.reason, topic=f"ingest:{result.position}",
+                                         partition=None, offset=None, payload=result.raw)
             producer.send(dead_letter_topic, value=json.dumps(record).encode())
-            continue
-        assert isinstance(obj, dict)
-        key = _asset_key(obj)
-        pending.setdefault(key, []).append(obj)
-        summary.events += 1
-        if len(pending[key]) >= envelope_size:
-            flush(key)
+        else:
+            key = _asset_key(result.event)
+            pending.setdefault(key, []).append(dict(result.event))
+            summary.events += 1
+            if len(pending[key]) >= envelope_size:
+                flush(key)
+        if n % 5000 == 4999:
+            progress(summary)
     for key in list(pending):
         flush(key)
-    producer.flush()
+    if flush_producer:
+        producer.flush()
     return summary
+
+
+class SyslogForwarder:
+    """Parses each received syslog line and produces it to the events topic (or the dead letters)."""
+
+    def __init__(self, producer: KafkaProducer, parse: Callable[..., Iterator[ParseResult]], *, topic: str,
+                 dead_letter_topic: str, context: Callable[[str, int], Any]) -> None:
+        self.producer, self.parse, self.context = producer, parse, context
+        self.topic, self.dead_letter_topic = topic, dead_letter_topic
+        self.summary = IngestSummary()
+        self._line = 0
+
+    def __call__(self, line: str, peer: str) -> None:
+        self._line += 1
+        context = self.context(f"syslog-{peer.rsplit(':', 1)[0]}", self._line)
+        done = send(self.parse([line], context=context), self.producer, topic=self.topic,
+                    dead_letter_topic=self.dead_letter_topic, envelope_size=1, flush_producer=False)
+        self.summary.events += done.events
+        self.summary.rejected += done.rejected

@@ -1,0 +1,93 @@
+"""Ingestion from real sources: log files by format, a growing file, and syslog over UDP and TCP."""
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from kafka import KafkaConsumer
+
+from streams.ingest import follow
+from tests.conftest import free_port, wait_until
+from tests.integration.test_pipeline import count_incidents
+
+LOGHUB = Path(__file__).parents[3] / "shared" / "datasets" / "loghub" / "OpenSSH_2k.log"
+LOGHUB = LOGHUB if LOGHUB.exists() else Path("/work/shared/datasets/loghub/OpenSSH_2k.log")
+
+
+def test_follow_reads_appended_lines_and_survives_rotation(tmp_path):
+    log = tmp_path / "auth.log"
+    log.write_text("one\n")
+    seen: list[str] = []
+    done = threading.Event()
+    reader = threading.Thread(target=lambda: seen.extend(follow(log, poll=0.05, stop=done.is_set)))
+    reader.start()
+    try:
+        wait_until(lambda: seen == ["one\n"], timeout=5, message="first line")
+        with log.open("a") as f:
+            f.write("two\nthr")
+            f.flush()
+            time.sleep(0.2)
+            f.write("ee\n")
+        wait_until(lambda: seen[-1:] == ["three\n"], timeout=5, message="appended lines")
+        log.rename(tmp_path / "auth.log.1")  # logrotate: move away, then create anew
+        log.write_text("four\n")
+        wait_until(lambda: seen[-1:] == ["four\n"], timeout=5, message="line after rotation")
+    finally:
+        done.set()
+        reader.join(5)
+    assert seen == ["one\n", "two\n", "three\n", "four\n"]
+
+
+@pytest.mark.kafka
+@pytest.mark.skipif(not LOGHUB.exists(), reason="loghub dataset not present")
+def test_ingest_of_the_loghub_log_sends_every_line_as_an_event(worker_factory, tmp_path):
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")  # not started: only the topics are needed
+    result = worker.cli("ingest", "--format", "openssh", "--year", "2026", "--asset", "lab-ssh", str(LOGHUB))
+    assert result.returncode == 0, result.stderr
+    assert "sent 2008 events" in result.stdout and "rejected 0" in result.stdout
+
+
+@pytest.mark.kafka
+def test_bad_lines_are_counted_and_dead_lettered_with_their_position(worker_factory, kafka_bootstrap, tmp_path):
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"@timestamp": "2026-11-20T09:00:00Z", "event": {"category": "authentication",'
+                      ' "action": "login"}}\nnot json at all\n')
+    result = worker.cli("ingest", str(events))
+    assert "sent 1 events" in result.stdout and "rejected 1" in result.stdout
+    assert "events.jsonl:2" in result.stderr
+    consumer = KafkaConsumer(worker.topic("dead-letter"), bootstrap_servers=kafka_bootstrap,
+                             auto_offset_reset="earliest", consumer_timeout_ms=10000)
+    [dead] = [json.loads(m.value) for m in consumer][:1]
+    consumer.close()
+    assert dead["topic"] == "ingest:events.jsonl:2" and dead["payload"] == "not json at all"
+
+
+@pytest.mark.kafka
+def test_syslog_over_udp_and_tcp_opens_an_incident(worker_factory, database_url, tmp_path):
+    worker = worker_factory(database_url)
+    worker.start()
+    port = free_port()
+    receiver = subprocess.Popen([sys.executable, "-m", "datalek", "syslog", "--port", str(port), "--asset",
+                                 "ssh-gateway"], env=worker.env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "syslog on 127.0.0.1" in receiver.stdout.readline()
+        now = datetime.now(UTC).replace(microsecond=0)
+        lines = [f"<38>1 {(now + timedelta(seconds=n)).isoformat()} gw sshd 4242 - - Failed password for root "
+                 f"from 203.0.113.9 port {40000 + n} ssh2" for n in range(12)]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            for line in lines[:6]:
+                udp.sendto(line.encode(), ("127.0.0.1", port))
+        with socket.create_connection(("127.0.0.1", port)) as tcp:
+            tcp.sendall("".join(f"{len(m.encode())} {m}" for m in lines[6:]).encode())  # octet counting
+        wait_until(lambda: count_incidents(database_url) == 1, timeout=60, message="incident from syslog")
+    finally:
+        receiver.terminate()
+        receiver.wait(10)
