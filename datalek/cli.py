@@ -182,8 +182,10 @@ def _incident_json(i: Incident) -> dict[str, object]:
     data = {k: v for k, v in entry(i, []).items() if k != "audit_trail"}
     data |= {"entity": i.entity, "detections": list(i.detection_keys), "event_ids": list(i.event_ids),
              "version": i.version}
-    if i.became_aware_at:
+    if i.became_aware_at and i.reported_at is None:
         data["regulator_clock"] = deadlines.regulator_clock(i.became_aware_at, now=utc_now()).to_dict()
+    if i.decision and i.decided_at and i.decision.notify_subjects and i.subjects_informed_at is None:
+        data["subjects_clock"] = deadlines.subject_clock(i.decided_at, now=utc_now()).to_dict()
     return data
 
 

@@ -1,0 +1,58 @@
+"""Kafka Connect-style raw topics: one topic per log format (`<prefix>.raw.<format>`), normalised by an
+agent into the events topic. Producers that already write raw log lines to Kafka need no other change.
+
+A raw message holds one or more log lines (UTF-8 text). Timestamps without a year are resolved against
+the Kafka message's timestamp, so a replay of the topic resolves them the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from streams.parsers import FORMATS, ParseContext, Rejected
+
+DeadLetter = Callable[[Any, str, Any, int], Awaitable[None]]
+
+
+def raw_topic_names(topic: Callable[[str], str]) -> dict[str, str]:
+    """Format name -> raw topic name."""
+    return {fmt: topic(f"raw.{fmt}") for fmt in FORMATS}
+
+
+def add_raw_agents(app: faust.App, *, raw_topics: dict[str, str], events_topic: str,
+                   dead_letter: DeadLetter) -> None:
+    """One agent per format: parse each raw message, send its events as one envelope."""
+    events = app.topic(events_topic, key_serializer="raw", value_serializer="raw")
+    for fmt, name in raw_topics.items():
+        source = app.topic(name, key_serializer="raw", value_serializer="raw")
+        app.agent(source, name=f"normalise-{fmt}")(_normaliser(fmt, events, dead_letter))
+
+
+def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any], Awaitable[None]]:
+    parse = FORMATS[fmt]
+
+    async def normalise(stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            sent_at = datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else None
+            context = ParseContext(source=f"{message.topic}:{message.partition}:{message.offset}",
+                                   reference=sent_at)
+            text = (event.value or b"").decode("utf-8", errors="replace")
+            batch = []
+            for result in parse(text.splitlines(keepends=True), context=context):
+                if isinstance(result, Rejected):
+                    await dead_letter(message, result.reason, result.raw, -1)
+                else:
+                    batch.append(dict(result.event))
+            if batch:
+                key = batch[0].get("datalek.asset") or batch[0].get("host.name")
+                await events.send(key=str(key).encode() if key else None,
+                                  value=json.dumps({"events": batch}).encode())
+
+    normalise.__name__ = f"normalise_{fmt}"
+    return normalise
