@@ -22,12 +22,12 @@ from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
 from datalek.settings import Settings
 from incidents.assessment import deadlines
-from incidents.model import Incident
 from incidents.errors import IncidentError
+from incidents.model import Incident
 from incidents.persistence import database
 from streams import ingest as ingestion
-from streams.parsers import FORMATS, ParseContext
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
+from streams.parsers import FORMATS, ParseContext
 
 app = typer.Typer(help="datalek: personal-data breach tracker (GDPR Art. 33/34).", no_args_is_help=True)
 incidents_cli = typer.Typer(help="Read incidents.", no_args_is_help=True)
@@ -229,7 +229,8 @@ def show_incident(
         return
     for key, value in data.items():
         if value not in (None, [], {}):
-            out.print(f"[bold]{key:>20}[/] {json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value}")
+            text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+            out.print(f"[bold]{key:>20}[/] {text}")
 
 
 def _register_workflow() -> None:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from datalek.bootstrap import Container, utc_now
+from datalek.bootstrap import utc_now
 from datalek.settings import Settings
 from incidents import register, services
 from incidents import workflow as wf

@@ -7,7 +7,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
-rng = random.Random(24)
+rng = random.Random(24)  # noqa: S311 - a reproducible scenario, not security
 start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 ASSET = "klantportaal"  # the customer portal of 24 Online (see the data inventory)
 events = []

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
 from sqlalchemy.orm.exc import StaleDataError
 
 from incidents.detection import Detection

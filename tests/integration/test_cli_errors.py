@@ -9,7 +9,8 @@ from tests.conftest import free_port
 
 def datalek(*args: str, tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("DATALEK_")}
-    return subprocess.run([sys.executable, "-m", "datalek", *args], env={**full_env, "DATALEK_KAFKA__CONNECT_TIMEOUT": "3", **env}, cwd=tmp_path,
+    full_env |= {"DATALEK_KAFKA__CONNECT_TIMEOUT": "3", **env}
+    return subprocess.run([sys.executable, "-m", "datalek", *args], env=full_env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -1,7 +1,7 @@
 """Workflow steps through the service on a real database: audit trail, version check, register round trip."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
