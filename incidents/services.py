@@ -90,18 +90,20 @@ def act(uow: UnitOfWork, incident_ref: str, *, actor_name: str, now: datetime, s
         updated, event = step(incident, actor)
         uow.incidents.save(updated)
         if event is not None:
-            uow.audit(incident.id, at=now, actor=actor.name, **_audit_entry(event))
+            action, reason, from_status, to_status = _audit_entry(event)
+            uow.audit(incident.id, at=now, actor=actor.name, action=action, reason=reason,
+                      from_status=from_status, to_status=to_status)
             uow.publish([event])
         uow.commit()
         return updated
 
 
-def _audit_entry(event: IncidentEvent) -> dict[str, str | None]:
+def _audit_entry(event: IncidentEvent) -> tuple[str, str, str | None, str | None]:
+    """(action, reason, from_status, to_status) of the audit entry for a workflow event."""
     if isinstance(event, StatusChanged):
-        return {"action": "status.changed", "reason": event.reason, "from_status": event.from_status,
-                "to_status": event.to_status}
+        return "status.changed", event.reason, event.from_status, event.to_status
     if isinstance(event, AwarenessChanged):
-        return {"action": "awareness.changed", "reason": f"{event.previous} -> {event.became_aware_at}: {event.reason}"}
+        return "awareness.changed", f"{event.previous} -> {event.became_aware_at}: {event.reason}", None, None
     if isinstance(event, FollowUpRecorded):
-        return {"action": f"follow_up.{event.follow_up}", "reason": event.text}
-    return {"action": event.kind, "reason": ""}
+        return f"follow_up.{event.follow_up}", event.text, None, None
+    return event.kind, "", None, None

@@ -130,7 +130,9 @@ def transition(incident: Incident, to: Status, *, at: datetime, actor: Actor,
         raise NotPermitted(f"role {actor.role.value} may not move an incident to {to.value}")
     if to in NEEDS_REASON and not reason.strip():
         raise MissingInformation(f"moving to {to.value} needs a written reason")
-    GUARDS.get(to, lambda _: None)(incident)
+    guard = GUARDS.get(to)
+    if guard:
+        guard(incident)
     moved = replace(incident, status=to, closed_at=at if to is S.CLOSED else incident.closed_at)
     event = StatusChanged(id=str(uuid.uuid4()), at=at, incident_id=incident.id,
                           from_status=incident.status.value, to_status=to.value, actor=actor.name,
