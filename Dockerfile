@@ -7,7 +7,8 @@ COPY incidents incidents
 COPY streams streams
 COPY notifications notifications
 COPY templates templates
-RUN pip install --no-cache-dir '.[postgres]'
+# editable: templates/ stays at the top level of the source tree, where rendering finds it
+RUN pip install --no-cache-dir -e '.[postgres]'
 RUN useradd --system datalek
 USER datalek
 ENTRYPOINT ["datalek"]

@@ -1,0 +1,131 @@
+"""AP form chapters 5-8: the breach, the personal data, the data subjects and the measures beforehand. Pure."""
+
+from __future__ import annotations
+
+from incidents.assessment import (
+    BreachFacts,
+    BreachNature,
+    IncidentType,
+    ProtectionMethod,
+    SpecialCategory,
+    SubjectGroup,
+)
+from notifications import labels
+from notifications.answers import Answer, Chapter, DraftInputs, derived, missing, recorded, when, yes_no
+from notifications.ap_intro import discovery_text
+
+_NO_FACTS = "feiten nog niet vastgelegd"
+
+
+def chapter_5(inp: DraftInputs) -> Chapter:
+    return Chapter(5, "Gegevens over de inbreuk", (
+        _nature(inp), _incident_type(inp), _summary(inp),
+        derived("5.4", "Ondersteunende documentatie", "Geen bijlagen",
+                "voeg alleen bijlagen toe waarin persoonsgegevens van betrokkenen onleesbaar zijn gemaakt"),
+    ))
+
+
+def _nature(inp: DraftInputs) -> Answer:
+    question = "Aard van de inbreuk"
+    facts = inp.incident.facts
+    if facts is not None:
+        return recorded("5.1", question, tuple(labels.AP_NATURE[n] for n in BreachNature if n in facts.nature))
+    seen = [n for n in BreachNature if n.value in inp.incident.breach_types]
+    if seen:
+        return derived("5.1", question, tuple(labels.AP_NATURE[n] for n in seen), "uit het type detectie")
+    return missing("5.1", question, _NO_FACTS)
+
+
+def _incident_type(inp: DraftInputs) -> Answer:
+    question = "Aard van het incident"
+    facts = inp.incident.facts
+    if facts is None:
+        return missing("5.2", question, _NO_FACTS)
+    if facts.incident_type is not IncidentType.OTHER:
+        return recorded("5.2", question, labels.AP_INCIDENT_TYPE[facts.incident_type])
+    other = inp.supplement.incident_type_other
+    if other:
+        return recorded("5.2", question, f"Overig, namelijk: {other}")
+    return missing("5.2", question, "'Overig' vraagt een omschrijving", "Overig")
+
+
+def _summary(inp: DraftInputs) -> Answer:
+    question = "Beschrijving van het incident (samenvatting)"
+    if inp.supplement.summary:
+        return recorded("5.3", question, inp.supplement.summary)
+    return derived("5.3", question, summary_text(inp),
+                   "automatisch samengesteld uit de detectie en de feiten; beschrijf wat er is gebeurd")
+
+
+def summary_text(inp: DraftInputs) -> str:
+    """A factual summary from the incident: what was detected, when, and when the organisation knew."""
+    i = inp.incident
+    text = f"{discovery_text(i)} Eerste detectie: {when(i.opened_at)}."
+    if i.became_aware_at:
+        text += f" Kennisname: {when(i.became_aware_at)}."
+    if i.facts is not None:
+        natures = "; ".join(labels.AP_NATURE[n].lower() for n in BreachNature if n in i.facts.nature)
+        text += f" Aard: {natures}."
+        if i.facts.malicious:
+            text += " Het gaat om opzettelijk handelen van een buitenstaander of medewerker."
+    return text
+
+
+def chapter_6(inp: DraftInputs) -> Chapter:
+    facts = inp.incident.facts
+    q1, q2 = "Persoonsgegevens in het algemeen", "Bijzondere categorieën van persoonsgegevens"
+    q3 = "Hoeveel gegevensrecords zijn getroffen? (+ toelichting)"
+    if facts is None:
+        return Chapter(6, "Welke persoonsgegevens", (
+            missing("6.1", q1, _NO_FACTS), missing("6.2", q2, _NO_FACTS), missing("6.3.1", q3, _NO_FACTS)))
+    general = labels.ap_categories(facts.data_categories) or ("Geen (alleen bijzondere persoonsgegevens)",)
+    special = tuple(labels.AP_SPECIAL[c] for c in SpecialCategory if c in facts.special_categories) or ("Geen",)
+    return Chapter(6, "Welke persoonsgegevens", (
+        recorded("6.1", q1, general), recorded("6.2", q2, special), _records(inp, facts, q3)))
+
+
+def _records(inp: DraftInputs, facts: BreachFacts, question: str) -> Answer:
+    if facts.records is None:
+        return missing("6.3.1", question, "aantal getroffen records (een schatting mag)")
+    note = inp.supplement.records_explanation
+    return recorded("6.3.1", question, (str(facts.records), *((f"Toelichting: {note}",) if note else ())))
+
+
+def chapter_7(inp: DraftInputs) -> Chapter:
+    facts = inp.incident.facts
+    q1 = "Welke groep(en) betrokkenen zijn getroffen?"
+    q2 = "Nadere omschrijving van de groep(en) betrokkenen"
+    q3 = "Aantal betrokkenen (exact, of minimum en maximum)"
+    groups = tuple(labels.AP_GROUP[g] for g in SubjectGroup if facts and g in facts.subject_groups)
+    a1 = recorded("7.1", q1, groups) if groups else missing("7.1", q1, "groepen betrokkenen")
+    if inp.supplement.subject_description:
+        a2 = recorded("7.2", q2, inp.supplement.subject_description)
+    elif groups:
+        asset = inp.incident.asset or "het getroffen systeem"
+        a2 = derived("7.2", q2, f"{', '.join(groups)} met gegevens in {asset}", "uit 7.1 en het systeem")
+    else:
+        a2 = missing("7.2", q2, "omschrijving van de betrokkenen")
+    count = facts.data_subjects if facts else None
+    if count is None:
+        a3 = missing("7.3", q3, "exact aantal, of een minimum en maximum")
+    elif count.is_exact:
+        a3 = recorded("7.3", q3, f"Exact: {count.minimum}")
+    else:
+        a3 = recorded("7.3", q3, f"Minimaal {count.minimum}, maximaal {count.maximum}")
+    return Chapter(7, "Getroffen personen", (a1, a2, a3))
+
+
+def chapter_8(inp: DraftInputs) -> Chapter:
+    question = ("Waren de persoonsgegevens vooraf versleuteld, gehasht of anderszins onbegrijpelijk of "
+                "ontoegankelijk voor onbevoegden? (+ toelichting op de toegepaste techniek)")
+    facts = inp.incident.facts
+    if facts is None:
+        return Chapter(8, "Maatregelen vooraf", (missing("8.1", question, _NO_FACTS),))
+    p = facts.protection
+    lines = [labels.AP_PROTECTION[p.method]]
+    if inp.supplement.protection_explanation:
+        lines.append(f"Toelichting: {inp.supplement.protection_explanation}")
+    elif p.method is not ProtectionMethod.NONE:
+        lines.append(f"Toelichting: stand van de techniek: {yes_no(p.state_of_the_art)}; "
+                     f"sleutel of salt buiten bereik van onbevoegden: {yes_no(p.key_safe)}")
+    return Chapter(8, "Maatregelen vooraf", (recorded("8.1", question, tuple(lines)),))
