@@ -111,6 +111,35 @@ class UserRow(Base):
     added_by: Mapped[str] = mapped_column(String(120))
 
 
+class AlertRow(Base):
+    """An alert decided for an incident, once per stable key ("incident_opened", "deadline:24h", ...)."""
+
+    __tablename__ = "alerts"
+
+    incident_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)  # pending | done | superseded
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DeliveryRow(Base):
+    """One delivery attempt of an alert to one target: sent, failed or no_target (Apprise found none)."""
+
+    __tablename__ = "alert_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(String(36), index=True)
+    alert_key: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(300))  # masked: no secrets
+    status: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer)
+    final: Mapped[bool] = mapped_column()
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
 class OutboxRow(Base):
     """Domain events saved with the state change, published later by the relay."""
 
