@@ -11,11 +11,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from datalek.rules import load_inventory, load_rules
 from datalek.settings import Settings
 from incidents import services
-from incidents.detection import Detection, RepeatedAuthFailures
+from incidents.detection import Detection
+from incidents.inventory import Inventory
 from incidents.persistence import database, outbox
 from incidents.persistence.uow import SqlUnitOfWork
+from incidents.rules import Engine as RuleEngine
 from streams.app import Handlers, StreamConfig, build_app
 from streams.kafka_admin import TOPICS
 
@@ -39,11 +42,15 @@ class Container:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory)
 
-    def rule(self) -> RepeatedAuthFailures:
+    @cached_property
+    def inventory(self) -> Inventory:
+        return load_inventory(self.settings.organisation.inventory)
+
+    def rule_engine(self) -> RuleEngine:
+        """The shipped rules plus the configured folders, with the data inventory attached."""
         d = self.settings.detection
-        return RepeatedAuthFailures(threshold=d.auth_failure_threshold,
-                                    window=timedelta(seconds=d.window_seconds),
-                                    allowed_lateness=timedelta(seconds=d.allowed_lateness_seconds))
+        rules = load_rules(d.rules_dirs, defaults=d.default_rules)
+        return RuleEngine(rules, inventory=self.inventory)
 
     def topics(self) -> dict[str, str]:
         return {name: self.settings.kafka.topic(name) for name in TOPICS}
@@ -68,5 +75,5 @@ class Container:
         k = self.settings.kafka
         config = StreamConfig(app_id=k.app_id, bootstrap=k.bootstrap_servers, partitions=k.partitions,
                               replication_factor=k.replication_factor, session_timeout=k.session_timeout,
-                              topics=self.topics(), rule=self.rule())
+                              topics=self.topics(), engine=self.rule_engine())
         return build_app(config, self.handlers())

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
+from datalek.replay import replay_command
 from datalek.settings import Settings
 from incidents.assessment import deadlines
 from incidents.errors import IncidentError
@@ -241,9 +242,11 @@ def _register_workflow() -> None:
     app.add_typer(w.users_cli, name="users")
     app.add_typer(w.register_cli, name="register")
     app.command("assess")(w.assess_command)
+    app.command("draft")(w.draft)
 
 
 _register_workflow()
+app.command("replay")(replay_command)
 
 
 def main() -> None:

@@ -210,3 +210,42 @@ def assess_command(path: Path, as_json: Annotated[bool, typer.Option("--json")] 
     typer.echo(f"notify the AP: {prop['notify_regulator']}; inform data subjects: {prop['notify_subjects']}")
     for factor in prop["rationale"]:
         typer.echo(f"  - {factor['text']}")
+
+
+def draft(
+    incident_id: str,
+    kind: Annotated[str, typer.Option(help="ap | subjects | register")] = "ap",
+    fmt: Annotated[str, typer.Option("--format", help="md | html | json")] = "md",
+    lang: Annotated[str, typer.Option(help="nl | en (notice to data subjects)")] = "nl",
+    follow_up: Annotated[str | None, typer.Option(help="supplement | amend | withdraw")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Draft the AP notification, the notice to data subjects or the register entry (for human review)."""
+    from datalek.cli import migrated
+    from datalek.cli_draft import draft_command
+    from notifications.config import load_organisation
+    from notifications.errors import NotificationError
+
+    settings = Settings()
+    container = migrated(settings)
+    with container.uow() as uow:
+        try:
+            incident = uow.incidents.find(incident_id)
+        except IncidentError as e:
+            raise _fail(str(e)) from e
+        trail = audit.trail(uow.session, incident.id)
+        uow.audit(incident.id, at=utc_now(), actor=f"os:{whoami()}", action=f"draft.{kind}")
+        uow.commit()
+    try:
+        if kind == "register":
+            entry = register.entry(incident, trail)
+            text = register.to_csv([entry]) if fmt == "csv" else register.to_json([entry])
+        else:
+            text = draft_command(incident, kind=kind, fmt=fmt, lang=lang, follow_up=follow_up, now=utc_now(),
+                                 organisation=load_organisation(settings.organisation.details))
+    except NotificationError as e:
+        raise _fail(str(e)) from e
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")

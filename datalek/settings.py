@@ -36,9 +36,8 @@ class KafkaSettings(_Section):
 
 
 class DetectionSettings(_Section):
-    auth_failure_threshold: int = 10
-    window_seconds: int = 300
-    allowed_lateness_seconds: int = 300
+    rules_dirs: tuple[Path, ...] = ()  # folders of extra rules (native YAML or Sigma), beside the shipped ones
+    default_rules: bool = True  # load the shipped rule set (datalek/rules/*.yml)
     correlation_window_seconds: int = 3600
 
 
@@ -46,10 +45,17 @@ class AlertSettings(_Section):
     apprise_urls: tuple[SecretStr, ...] = ()
     apprise_config: Path | None = None
     incident_base_url: str = "http://127.0.0.1:8080/incidents/"
+    reminder_hours: tuple[int, ...] = (48, 24, 6)  # hours left on the 72-hour clock
+    max_attempts: int = 5
+    retry_base_seconds: float = 2.0  # backoff: base * 2**(n-1) seconds before retry n
+    timeout_seconds: float = 30.0
+    throttle_seconds: float | None = None  # Apprise's pause between sends per target; None: its default
+    plan_interval: float = 5.0  # seconds between alert-planning passes in the worker
 
 
 class OrganisationSettings(_Section):
     name: str = "24 Online"
+    details: Path | None = None  # organisation YAML for drafts; None: the shipped one of 24 Online
     inventory: Path | None = None  # None: the shipped inventory of the example organisation
 
 

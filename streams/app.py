@@ -11,7 +11,8 @@ from typing import Any
 
 import faust
 
-from incidents.detection import Detection, GroupState, RepeatedAuthFailures, detect
+from incidents.detection import Detection
+from incidents.rules import Engine
 from streams import records, schema
 
 log = logging.getLogger(__name__)
@@ -35,21 +36,26 @@ class StreamConfig:
     replication_factor: int
     session_timeout: float
     topics: dict[str, str]  # logical name -> topic name
-    rule: RepeatedAuthFailures
+    engine: Engine
 
 
-class _Staged(dict[str, GroupState]):
-    """Per-batch view of the window table: reads fall through, writes stay local until flushed."""
+class Staged(dict[str, Any]):
+    """Per-message view of the rule-state table: reads fall through, writes stay local until flushed,
+    so each touched key is written (and sent to the changelog) once per Kafka message."""
 
     def __init__(self, table: Any) -> None:
         super().__init__()
         self.table = table
 
-    def get(self, key: str, default: Any = ()) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         if key in self:
             return self[key]
-        raw = self.table.get(key)
-        return tuple((s, c, tuple(ids)) for s, c, ids in raw) if raw else default
+        value = self.table.get(key)
+        return default if value is None else value
+
+    def flush(self) -> None:
+        for key, state in self.items():
+            self.table[key] = state
 
 
 def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
@@ -63,7 +69,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     topic = {name: app.topic(t, key_serializer="raw", value_serializer="raw")
              for name, t in config.topics.items()}
     detections = app.topic(config.topics["detections"], key_serializer="raw", value_serializer="json")
-    windows = app.Table("auth-windows", default=None, partitions=config.partitions)
+    # JSON state per rule and group (incidents.rules.shapes), changelog-backed
+    states = app.Table("rule-state", default=None, partitions=config.partitions)
 
     async def dead_letter(message: Any, reason: str, payload: Any, index: int = -1) -> None:
         log.warning("dead letter: topic=%s partition=%s offset=%s index=%s reason=%s",
@@ -82,10 +89,9 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                     await dead_letter(event.message, item.reason, item.payload, item.index)
                 else:
                     valid.append(item)
-            staged = _Staged(windows)
-            found = detect(config.rule, staged, valid)
-            for key, state in staged.items():  # one table write per key per message
-                windows[key] = [list(w) for w in state]
+            staged = Staged(states)
+            found = config.engine.detect(staged, valid)
+            staged.flush()  # one table write per touched key per message
             for d in found:
                 await detections.send(key=d.key.encode(), value=records.detection_to_wire(d))
 

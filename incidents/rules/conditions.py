@@ -147,14 +147,34 @@ def _field(cond: Field) -> Predicate:
     if cond.op is Op.EXISTS:
         want = bool(cond.values[0]) if cond.values else True
         return lambda e: (e.get(cond.name) is not None) is want
+    name = cond.name
+    plain = _plain_set(cond)
+    if plain is not None:  # the common case: one or more exact, case-insensitive strings
+        def member(event: SecurityEvent) -> bool:
+            value = event.get(name)
+            if isinstance(value, str):
+                return value.lower() in plain
+            return value is not None and any(str(v).lower() in plain for v in _as_tuple(value))
+        return member
     tests = tuple(_value_test(cond, v) for v in cond.values)
-    name, combine = cond.name, (all if cond.every else any)
+    combine = all if cond.every else any
 
     def check(event: SecurityEvent) -> bool:
         values = _values_of(event, name)
         return bool(values) and combine(any(t(v) for v in values) for t in tests)
 
     return check
+
+
+def _plain_set(cond: Field) -> frozenset[str] | None:
+    simple = cond.op is Op.EQ and not cond.cased and not cond.every
+    if simple and all(isinstance(v, str) and not _WILDCARD.search(v) and "\\" not in v for v in cond.values):
+        return frozenset(v.lower() for v in cond.values)
+    return None
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
 def _value_test(cond: Field, wanted: Any) -> Callable[[Any], bool]:

@@ -49,7 +49,6 @@ class Baseline:
     history: int = 24
     factor: float = 10.0
     min_volume: float = 100.0
-    volume_field: str | None = None  # sum this numeric field (e.g. datalek.records); None counts events
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,5 +80,6 @@ class Rule:
     min_steps: int | None = None  # ALL: how many different steps must be seen (default: every step)
     baseline: Baseline | None = None
     travel: Travel | None = None
+    volume_field: str | None = None  # COUNT/BASELINE: sum this field (e.g. datalek.records); 1 when absent
     evidence: int = 50  # event ids kept per detection
     source: str = "-"  # the file the rule came from

@@ -55,6 +55,12 @@ def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
                  ["facts", ref, str(FACTS)], ["decide", ref]):
         step = datalek(tmp_path, "incidents", *args)
         assert step.returncode == 0, step.stderr
+    ap = datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "md").stdout
+    assert ap.startswith("# Concept-melding datalek") and "### 9.3" in ap and "Volledigheidscontrole" in ap
+    edpb = json.loads(datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "json").stdout)
+    assert edpb["incident_id"].startswith(ref) and "3.1.2" in edpb["missing_ap_answers"]
+    notice = datalek(tmp_path, "draft", ref, "--kind", "subjects", "--lang", "en", "--format", "html").stdout
+    assert "<h1>Information about a data breach at 24 Online</h1>" in notice
     clock = json.loads(datalek(tmp_path, "incidents", "show", ref, "--json").stdout)["regulator_clock"]
     assert clock["deadline"].startswith("2026-11-23T09:00") and clock["overdue"] is True
     assert clock["deadline_local"].startswith("2026-11-23 10:00")
@@ -69,5 +75,6 @@ def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
     [entry] = register
     assert entry["meldnummer"] == "AP-1" and entry["delay_reason"] == "scope unclear"
     assert [a["action"] for a in entry["audit_trail"]][-2:] == ["status.changed", "incident.viewed"]
+    assert {"draft.ap", "draft.subjects"} <= {a["action"] for a in entry["audit_trail"]}
     csv_text = datalek(tmp_path, "register", "export", "--format", "csv").stdout
     assert csv_text.splitlines()[0].startswith("id,title,status")

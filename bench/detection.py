@@ -1,0 +1,195 @@
+"""Events/s of the detection worker path against a plain aiokafka consumer of the same topic, in one run.
+
+    .venv/bin/python bench/detection.py [--events 50000] [--envelope 200]
+
+One topic is filled with synthetic security events (500 customers with a few addresses each, ~30 % failed
+logins, a brute-force burst every 5,000 events, record views on the CRM) in envelopes of ``--envelope``
+events per Kafka message. Then:
+
+1. baseline: aiokafka (assign, no group) reads the topic and decodes every message with ``streams.schema``
+   (JSON + validation into SecurityEvents), as the worker does;
+2. worker: the real Faust app of ``streams.app.build_app`` (agents, rule-state table with its changelog,
+   detections topic) with the shipped rules and the 24 Online inventory; handlers that need a database are
+   no-ops. Timed from its first batch to its last, so start-up and rebalancing are excluded.
+
+The broker is DATALEK_KAFKA__BOOTSTRAP if set, else the embedded Tansu broker started here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from datalek.brokers import EmbeddedBroker
+from streams import schema
+from streams.kafka_admin import ensure_topics
+
+T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
+NAMES = ("events", "detections", "dead-letter", "incident-events")
+
+
+def synthetic(n: int, rng: random.Random) -> dict[str, Any]:
+    """One event; every 5,000th starts a burst of failures from one source (a brute-force pattern)."""
+    at = (T0 + timedelta(milliseconds=50 * n)).isoformat().replace("+00:00", "Z")
+    base = {"@timestamp": at, "event.id": f"b-{n}", "datalek.schema": 1, "host.name": "portal-web-01"}
+    if n % 5000 < 15:
+        return {**base, "event.category": ["authentication"], "event.action": "login", "event.outcome": "failure",
+                "user.name": f"klant{n % 7}", "source.ip": f"203.0.113.{n // 5000 % 250}",
+                "datalek.asset": "klantportaal"}
+    kind = rng.random()
+    if kind < 0.15:
+        return {**base, "event.category": ["database"], "event.action": "record_view", "event.outcome": "success",
+                "user.name": f"medewerker{rng.randrange(40)}", "datalek.records": rng.randrange(1, 20),
+                "datalek.asset": "crm"}
+    user = rng.randrange(500)  # each customer logs in from one of a few addresses
+    return {**base, "event.category": ["authentication"], "event.action": "login",
+            "event.outcome": "failure" if kind < 0.45 else "success", "user.name": f"klant{user}",
+            "source.ip": f"198.51.{user % 250}.{rng.randrange(1, 5)}", "datalek.asset": "klantportaal"}
+
+
+async def fill(bootstrap: str, topic: str, events: int, envelope: int) -> int:
+    rng, messages = random.Random(6), 0  # noqa: S311 - reproducible test data
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_request_size=8 * 1024 * 1024)
+    await producer.start()
+    try:
+        for start in range(0, events, envelope):
+            batch = [synthetic(n, rng) for n in range(start, min(events, start + envelope))]
+            value = schema.encode_envelope(batch) if envelope > 1 else json.dumps(batch[0]).encode()
+            await producer.send(topic, value)
+            messages += 1
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return messages
+
+
+async def plain_consumer(bootstrap: str, topic: str, events: int) -> tuple[float, int]:
+    """Seconds and event count for aiokafka reading and decoding the whole topic."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=16 * 1024 * 1024)
+    await consumer.start()
+    try:
+        partition = TopicPartition(topic, 0)
+        consumer.assign([partition])
+        await consumer.seek_to_beginning(partition)
+        seen, start = 0, None
+        while seen < events:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=10_000)
+            start = start or time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    seen += sum(1 for item in schema.decode(record.value) if not isinstance(item, schema.Rejected))
+        return time.perf_counter() - start, seen
+    finally:
+        await consumer.stop()
+
+
+class CountingEngine:
+    """Wraps the rule engine: counts events, times first to last batch, ends the worker when done."""
+
+    def __init__(self, engine: Any, expected: int, result: Path) -> None:
+        self.engine, self.expected, self.result = engine, expected, result
+        self.seen = self.detections = 0
+        self.start = 0.0
+
+    def detect(self, states: Any, events: Any) -> list[Any]:
+        self.start = self.start or time.perf_counter()
+        found = self.engine.detect(states, events)
+        self.seen += len(events)
+        self.detections += len(found)
+        if self.seen >= self.expected:
+            self.result.write_text(json.dumps({"seconds": time.perf_counter() - self.start, "events": self.seen,
+                                               "detections": self.detections}))
+            os._exit(0)  # the measurement is taken; no graceful shutdown needed
+        return found
+
+
+def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
+    """Child process: the real Faust app with the shipped rules."""
+    import faust
+
+    from datalek.rules import load_inventory, load_rules
+    from incidents.rules import Engine
+    from streams.app import Handlers, StreamConfig, build_app
+
+    engine = CountingEngine(Engine(load_rules(), inventory=load_inventory()), expected, result)
+    config = StreamConfig(app_id=prefix, bootstrap=bootstrap, partitions=1, replication_factor=1,
+                          session_timeout=6, topics={n: f"{prefix}.{n}" for n in NAMES}, engine=engine)  # type: ignore[arg-type]
+    handlers = Handlers(record_detection=lambda d: None, pending_outbox=list, mark_published=lambda ids: None,
+                        is_transient=lambda e: False)
+    faust.Worker(build_app(config, handlers), loglevel="warning", quiet=True).execute_from_commandline()
+
+
+def run_worker(bootstrap: str, prefix: str, expected: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        result = Path(tmp) / "result.json"
+        child = subprocess.Popen([sys.executable, __file__, "--worker", bootstrap, prefix, str(expected),
+                                  str(result)], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            child.wait(timeout=900)
+        finally:
+            if child.poll() is None:
+                child.kill()
+        if not result.exists():
+            raise SystemExit(f"worker failed:\n{child.stderr.read().decode()[-3000:] if child.stderr else ''}")
+        return dict(json.loads(result.read_text()))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench(bootstrap: str, events: int, envelope: int) -> None:
+    prefix = f"bench{uuid.uuid4().hex[:6]}"
+    ensure_topics(bootstrap, [f"{prefix}.{n}" for n in NAMES], partitions=1, replication_factor=1)
+    messages = asyncio.run(fill(bootstrap, f"{prefix}.events", events, envelope))
+    plain_s, plain_n = asyncio.run(plain_consumer(bootstrap, f"{prefix}.events", events))
+    result = run_worker(bootstrap, prefix, events)
+    plain, faust_rate = plain_n / plain_s, result["events"] / result["seconds"]
+    print(f"{events:,} events in {messages:,} messages ({envelope} events per message)")
+    print(f"plain aiokafka + schema.decode:      {plain:>10,.0f} events/s ({plain_s:.2f} s)")
+    print(f"worker: decode + rules + table:      {faust_rate:>10,.0f} events/s ({result['seconds']:.2f} s, "
+          f"{result['detections']} detections)")
+    print(f"ratio worker / plain consumer:       {faust_rate / plain:>10.1%}")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        _, _, bootstrap, prefix, expected, result = sys.argv
+        worker(bootstrap, prefix, int(expected), Path(result))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--envelope", type=int, default=200)
+    args = parser.parse_args()
+    external = os.environ.get("DATALEK_KAFKA__BOOTSTRAP")
+    if external:
+        bench(external, args.events, args.envelope)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        broker = EmbeddedBroker(free_port(), log_path=Path(tmp) / "tansu.log")
+        broker.start()
+        try:
+            bench(broker.bootstrap, args.events, args.envelope)
+        finally:
+            broker.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Read rule files and the data inventory from disk (YAML). Native rules and Sigma rules may share a folder:
+a file whose documents have ``detection:`` or ``correlation:`` is Sigma and goes through pySigma."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from datalek.rules.sigma import rules_from_sigma
+from incidents.inventory import InvalidInventory, Inventory
+from incidents.rules import Rule, RuleError, rule_from_dict
+
+DEFAULT_RULES = Path(__file__).parent
+DEFAULT_INVENTORY = Path(__file__).parent.parent / "config" / "inventory-24online.yml"
+SIGMA_KEYS = frozenset({"detection", "correlation"})
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of one folder (not its sub-folders), in name order."""
+    if not directory.is_dir():
+        raise RuleError("rules folder not found", source=str(directory))
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def load_rules(directories: Iterable[Path] = (), *, defaults: bool = True) -> list[Rule]:
+    """The shipped rules (when ``defaults``) plus those in ``directories``; ids must be unique."""
+    folders = [*([DEFAULT_RULES] if defaults else []), *map(Path, directories)]
+    native: list[Rule] = []
+    sigma: list[tuple[str, str]] = []
+    for path in (p for folder in folders for p in rule_files(folder)):
+        text = path.read_text(encoding="utf-8")
+        docs = documents(path, text)
+        if any(isinstance(d, dict) and SIGMA_KEYS & d.keys() for d in docs):
+            sigma.append((str(path), text))
+        else:
+            native.extend(rule_from_dict(d, source=str(path)) for d in docs)
+    return native + (rules_from_sigma(sigma) if sigma else [])
+
+
+def documents(path: Path, text: str) -> list[Any]:
+    """The YAML documents of a file (empty ones dropped); a syntax error names the file and line."""
+    try:
+        return [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as e:
+        raise RuleError(f"invalid YAML: {e}", source=str(path)) from e
+
+
+def load_inventory(path: Path | None = None) -> Inventory:
+    """The data inventory at ``path`` (default: the shipped one of the example organisation)."""
+    path = path or DEFAULT_INVENTORY
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise InvalidInventory(f"{path}: {e}") from e
+    return Inventory.from_dict(data, source=str(path))
