@@ -16,11 +16,15 @@ from datalek.settings import Settings
 from incidents import services
 from incidents.detection import Detection
 from incidents.inventory import Inventory
-from incidents.persistence import database, outbox
+from incidents.model import Incident
+from incidents.persistence import alerts, database, outbox
 from incidents.persistence.uow import SqlUnitOfWork
 from incidents.rules import Engine as RuleEngine
+from notifications.dispatcher import Backoff, DeliveryQueue, DeliveryResult, Dispatcher, load_targets
+from streams.alerting import AlertStore, add_alerting, recorder
 from streams.app import Handlers, StreamConfig, build_app
 from streams.kafka_admin import TOPICS
+from streams.raw import raw_topic_names
 
 
 def utc_now() -> datetime:
@@ -55,6 +59,12 @@ class Container:
     def topics(self) -> dict[str, str]:
         return {name: self.settings.kafka.topic(name) for name in TOPICS}
 
+    def raw_topics(self) -> dict[str, str]:
+        return raw_topic_names(self.settings.kafka.topic)
+
+    def all_topic_names(self) -> list[str]:
+        return [*self.topics().values(), *self.raw_topics().values()]
+
     def record_detection(self, detection: Detection) -> None:
         window = timedelta(seconds=self.settings.detection.correlation_window_seconds)
         try:
@@ -75,5 +85,32 @@ class Container:
         k = self.settings.kafka
         config = StreamConfig(app_id=k.app_id, bootstrap=k.bootstrap_servers, partitions=k.partitions,
                               replication_factor=k.replication_factor, session_timeout=k.session_timeout,
-                              topics=self.topics(), engine=self.rule_engine())
-        return build_app(config, self.handlers())
+                              topics=self.topics(), engine=self.rule_engine(), raw_topics=self.raw_topics())
+        app = build_app(config, self.handlers())
+        a = self.settings.alerts
+        add_alerting(app, queue=self.delivery_queue(), store=self.alert_store(), clock=utc_now,
+                     base_url=a.incident_base_url, marks=a.reminder_hours, interval=a.plan_interval)
+        return app
+
+    def delivery_queue(self) -> DeliveryQueue:
+        a = self.settings.alerts
+        targets = load_targets([u.get_secret_value() for u in a.apprise_urls], config_file=a.apprise_config,
+                               request_rate_per_sec=a.throttle_seconds)
+        return DeliveryQueue(Dispatcher(targets, timeout=a.timeout_seconds), on_result=recorder(self.alert_store()),
+                             max_attempts=a.max_attempts, backoff=Backoff(base=a.retry_base_seconds))
+
+    def alert_store(self) -> AlertStore:
+        f = self.session_factory
+
+        def record(r: DeliveryResult) -> None:
+            alerts.record_delivery(f, incident_id=r.incident_id, alert_key=r.notification_key.split(":", 1)[1],
+                                   target=r.target, status=r.status.value, attempt=r.attempt, final=r.final,
+                                   at=r.at, detail=r.detail)
+
+        def load(incident_id: str) -> Incident | None:
+            with self.uow() as uow:
+                return uow.incidents.get(incident_id)
+
+        return AlertStore(open_incidents=lambda: alerts.open_incidents(f),
+                          decide=lambda rows: alerts.decide(f, rows, at=utc_now()),
+                          pending=lambda: alerts.pending(f), load=load, record=record)

@@ -79,7 +79,7 @@ def run() -> None:
                 stack.callback(broker.stop)
                 broker.start()
             wait_for_broker(k.bootstrap_servers, timeout=k.connect_timeout)
-            ensure_topics(k.bootstrap_servers, list(container.topics().values()),
+            ensure_topics(k.bootstrap_servers, container.all_topic_names(),
                           partitions=k.partitions, replication_factor=k.replication_factor)
         except BrokerUnavailable as e:
             raise fail(str(e)) from e

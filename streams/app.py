@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -14,6 +14,7 @@ import faust
 from incidents.detection import Detection
 from incidents.rules import Engine
 from streams import records, schema
+from streams.raw import add_raw_agents
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class StreamConfig:
     session_timeout: float
     topics: dict[str, str]  # logical name -> topic name
     engine: Engine
+    raw_topics: dict[str, str] = field(default_factory=dict)  # log format -> raw topic (streams.raw)
 
 
 class Staged(dict[str, Any]):
@@ -78,6 +80,9 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         record = records.dead_letter(reason=reason, topic=message.topic, partition=message.partition,
                                      offset=message.offset, payload=payload, index=index)
         await app.topic(config.topics["dead-letter"], value_serializer="json").send(value=record)
+
+    add_raw_agents(app, raw_topics=config.raw_topics, events_topic=config.topics["events"],
+                   dead_letter=dead_letter)
 
     @app.agent(topic["events"])
     async def detect_events(stream: Any) -> None:

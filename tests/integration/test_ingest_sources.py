@@ -91,3 +91,16 @@ def test_syslog_over_udp_and_tcp_opens_an_incident(worker_factory, database_url,
     finally:
         receiver.terminate()
         receiver.wait(10)
+
+
+@pytest.mark.kafka
+def test_raw_log_lines_written_to_kafka_are_normalised_into_incidents(worker_factory, database_url,
+                                                                       kafka_bootstrap):
+    from tests.integration.test_pipeline import produce
+
+    worker = worker_factory(database_url)
+    worker.start()
+    lines = [line for line in LOGHUB.read_text().splitlines() if "183.62.140.253" in line][:60]
+    produce(kafka_bootstrap, worker.topic("raw.openssh"), ["\n".join(lines[i:i + 20]).encode()
+                                                           for i in range(0, len(lines), 20)])
+    wait_until(lambda: count_incidents(database_url) >= 1, timeout=60, message="incident from raw topic")
