@@ -67,11 +67,14 @@ class Container:
 
     def record_detection(self, detection: Detection) -> None:
         window = timedelta(seconds=self.settings.detection.correlation_window_seconds)
-        try:
-            services.record_detection(self.uow(), detection, now=utc_now(), correlation_window=window)
-        except IntegrityError:
-            # another worker recorded it concurrently; a second pass sees it and does nothing
-            services.record_detection(self.uow(), detection, now=utc_now(), correlation_window=window)
+        for attempt in range(2):
+            try:
+                services.record_detection(self.uow(), detection, now=utc_now(), correlation_window=window,
+                                          prefill=self.inventory.prefill)
+                return
+            except IntegrityError:
+                if attempt:  # another worker recorded it concurrently; the second pass saw nothing to do
+                    raise
 
     def handlers(self) -> Handlers:
         return Handlers(

@@ -101,6 +101,25 @@ def facts(incident_id: str, path: Path) -> None:
     _step(incident_id, lambda i, a: wf.record_facts(i, recorded, at=utc_now(), actor=a))
 
 
+@workflow_cli.command("facts-template")
+def facts_template(incident_id: str) -> None:
+    """Draft facts from the data inventory (categories, groups, counts), to complete and record with `facts`."""
+    from datalek.cli import migrated
+
+    container = migrated(Settings())
+    with container.uow() as uow:
+        try:
+            incident = uow.incidents.find(incident_id)
+        except IncidentError as e:
+            raise _fail(str(e)) from e
+        uow.audit(incident.id, at=utc_now(), actor=f"os:{whoami()}", action="facts.template")
+        uow.commit()
+    draft = incident.facts or (incident.inventory.facts(incident.breach_types) if incident.inventory else None)
+    if draft is None:
+        raise _fail("the inventory knows no personal data on this incident's asset; write the facts by hand")
+    sys.stdout.write(json.dumps(draft.to_dict(), indent=2) + "\n")
+
+
 @workflow_cli.command()
 def decide(
     incident_id: str,

@@ -86,6 +86,18 @@ class Prefill:
                 "data_subjects": self.data_subjects.to_json() if self.data_subjects else None,
                 "records": self.records, "encrypted_at_rest": self.protection.method is ProtectionMethod.ENCRYPTED}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Prefill:
+        """Read back what ``to_dict`` wrote (stored on the incident)."""
+        count = data["data_subjects"]
+        subjects = SubjectCount.exact(count) if isinstance(count, int) else (
+            SubjectCount(count["min"], count["max"]) if count else None)
+        method = ProtectionMethod.ENCRYPTED if data["encrypted_at_rest"] else ProtectionMethod.NONE
+        return cls(assets=tuple(data["assets"]), data_categories=frozenset(map(DataCategory, data["data_categories"])),
+                   special_categories=frozenset(map(SpecialCategory, data["special_categories"])),
+                   subject_groups=frozenset(map(SubjectGroup, data["subject_groups"])), data_subjects=subjects,
+                   records=data["records"], protection=Protection(method))
+
 
 @dataclass(frozen=True, slots=True)
 class Inventory:

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from incidents.assessment import BreachFacts, Decision
 from incidents.detection import Detection
+from incidents.inventory import Prefill
 
 _NAMESPACE = uuid.UUID("6f1c1f4e-4a43-4a8e-9d7f-5d2f8f0e7a10")
 
@@ -54,6 +55,7 @@ class Incident:
     delay_reason: str | None = None  # required when reported after 72 hours
     subjects_informed_at: datetime | None = None
     closed_at: datetime | None = None
+    inventory: Prefill | None = None  # what the data inventory says the asset holds, at opening
 
     @property
     def is_open(self) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from incidents import model
 from incidents.detection import Detection
+from incidents.inventory import Prefill
 from incidents.messages import DetectionCorrelated, IncidentEvent, IncidentOpened, event_id
 from incidents.model import Incident
 from incidents.workflow import Actor, AwarenessChanged, FollowUpRecorded, StatusChanged
@@ -37,9 +39,14 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
 
-def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime,
-                     correlation_window: timedelta) -> list[IncidentEvent]:
-    """Open an incident for a detection, or join it to an open one on the same entity. Idempotent."""
+Prefiller = Callable[[Iterable[str | None]], Prefill]
+
+
+def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime, correlation_window: timedelta,
+                     prefill: Prefiller | None = None) -> list[IncidentEvent]:
+    """Open an incident for a detection, or join it to an open one on the same entity. Idempotent.
+
+    ``prefill`` (the data inventory) attaches the categories and counts the asset holds to a new incident."""
     with uow:
         if uow.incidents.has_detection(detection.key):
             return []
@@ -47,6 +54,8 @@ def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime,
         current = uow.incidents.open_for_entity(detection.entity, detection.asset, since=since)
         if current is None:
             incident, events = _open(detection, now=now)
+            if prefill is not None:
+                incident = replace(incident, inventory=prefill([detection.asset]))
             uow.incidents.add(incident, detection)
             uow.audit(incident.id, at=now, actor=SYSTEM_ACTOR, action="incident.opened",
                       reason=detection.summary, to_status=incident.status.value)

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from incidents.detection import Detection
 from incidents.errors import ConcurrentUpdate, IncidentNotFound
+from incidents.inventory import Prefill
 from incidents.model import OPEN_STATUSES, Incident, Status
 from incidents.persistence import codec
 from incidents.persistence.rows import DetectionRow, EvidenceRow, IncidentRow
@@ -74,6 +75,7 @@ class SqlIncidentRepository:
             opened_at=incident.opened_at, last_activity_at=incident.last_activity_at,
             entity=incident.entity, asset=incident.asset, rule_ids=list(incident.rule_ids),
             breach_types=sorted(incident.breach_types),
+            inventory=incident.inventory.to_dict() if incident.inventory else None,
         ))
         self.session.flush()
         self._add_detection(incident.id, detection)
@@ -112,4 +114,5 @@ class SqlIncidentRepository:
             decision=codec.decision_from_json(row.decision), decided_at=row.decided_at,
             reported_at=row.reported_at, meldnummer=row.meldnummer, delay_reason=row.delay_reason,
             subjects_informed_at=row.subjects_informed_at, closed_at=row.closed_at,
+            inventory=Prefill.from_dict(row.inventory) if row.inventory else None,
         )

@@ -55,6 +55,7 @@ class IncidentRow(Base):
     delay_reason: Mapped[str | None] = mapped_column(Text)
     subjects_informed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    inventory: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -80,8 +80,9 @@ def test_three_attacks_on_two_systems_open_exactly_the_expected_incidents(worker
                                                                 "source.ip=198.51.100.200"]
     assert (crm.asset, crm.rule_ids, crm.breach_types) == ("crm", ("malware.personal_data_host",),
                                                            {"availability"})
-    # the inventory's data for each incident's system (the incident model has no field for it yet)
-    portal_data, crm_data = (INVENTORY.prefill([i.asset]) for i in (portal, crm))
+    # each incident carries what the data inventory says its system holds
+    portal_data, crm_data = portal.inventory, crm.inventory
+    assert (portal_data, crm_data) == tuple(INVENTORY.prefill([i.asset]) for i in (portal, crm))
     assert {"access_credentials", "email", "ip_address"} <= {c.value for c in portal_data.data_categories}
     assert {"purchase_history", "business_registration"} <= {c.value for c in crm_data.data_categories}
     assert portal_data.facts(portal.breach_types) is not None and crm_data.facts(crm.breach_types) is not None

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from datalek.cli import SCENARIO
+from datalek.rules import load_inventory
 from incidents import services
 from incidents.persistence import database
 from incidents.persistence.uow import SqlUnitOfWork
@@ -41,8 +42,8 @@ def test_assess_names_the_bad_field(tmp_path):
 def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
     engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
     database.upgrade(engine)
-    services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1"), now=NOW,
-                              correlation_window=HOUR)
+    services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1", asset="klantportaal"),
+                              now=NOW, correlation_window=HOUR, prefill=load_inventory().prefill)
     engine.dispose()
     me = getpass.getuser()
     ref = json.loads(datalek(tmp_path, "incidents", "list", "--json").stdout.splitlines()[0])["id"][:8]
@@ -50,6 +51,8 @@ def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
     refused = datalek(tmp_path, "incidents", "triage", ref)
     assert refused.returncode == 2 and "is not a datalek user" in refused.stderr
     assert datalek(tmp_path, "users", "add", me, "privacy_officer").returncode == 0
+    template = json.loads(datalek(tmp_path, "incidents", "facts-template", ref).stdout)
+    assert template["nature"] == ["confidentiality"] and "access_credentials" in template["data_categories"]
     for args in (["triage", ref], ["confirm", ref, "--reason", "accounts guessed", "--aware-at",
                                    "2026-11-20T10:00:00+01:00"],
                  ["facts", ref, str(FACTS)], ["decide", ref]):

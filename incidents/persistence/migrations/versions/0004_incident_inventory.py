@@ -1,0 +1,22 @@
+"""what the data inventory says an incident's asset holds
+
+Revision ID: 0004
+Revises: 0003
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("incidents") as batch:
+        batch.add_column(sa.Column("inventory", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("incidents") as batch:
+        batch.drop_column("inventory")
