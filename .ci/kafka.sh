@@ -95,7 +95,7 @@ fetch_jars() {
 probe_python() {
   # Finds a python that can import kafka-python; creates a throwaway venv in the cache if needed.
   local cand
-  for cand in "${PYTHON:-python3}" "$REPO_ROOT/.venv/bin/python" /work/main/.venv/bin/python "$CACHE/pyvenv/bin/python"; do
+  for cand in "${PYTHON:-python3}" "$REPO_ROOT/.venv/bin/python" "$CACHE/pyvenv/bin/python"; do
     if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import kafka' >/dev/null 2>&1; then
       echo "$cand"; return 0
     fi

@@ -24,7 +24,7 @@ from streams.ingest import send
 from streams.kafka_admin import ensure_topics
 from streams.parsers import FORMATS, ParseContext
 
-LOGHUB = Path("/work/shared/datasets/loghub/OpenSSH_2k.log")
+LOGHUB = Path(__file__).resolve().parents[1] / "tests" / "data" / "loghub" / "OpenSSH_2k.log"
 
 
 def free_port() -> int:

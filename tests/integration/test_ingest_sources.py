@@ -7,17 +7,14 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer
 
 from streams.ingest import follow
 from tests.conftest import free_port, wait_until
+from tests.datasets import LOGHUB_OPENSSH as LOGHUB
 from tests.integration.test_pipeline import count_incidents
-
-LOGHUB = Path(__file__).parents[3] / "shared" / "datasets" / "loghub" / "OpenSSH_2k.log"
-LOGHUB = LOGHUB if LOGHUB.exists() else Path("/work/shared/datasets/loghub/OpenSSH_2k.log")
 
 
 def test_follow_reads_appended_lines_and_survives_rotation(tmp_path):

@@ -18,14 +18,14 @@ All hit the same host (asset LabSZ), so correlation (same asset within an hour) 
 07:28-09:17 with 7 detections (the first five sources) and 10:54-11:04 with 4 (183.62.140.253, 103.99.0.122).
 """
 
-from pathlib import Path
 
 import pytest
 
 from datalek.replay import ReplayOptions, run
 from datalek.rules import DEFAULT_RULES
+from tests.datasets import LOGHUB_OPENSSH
 
-LOG = Path(__file__).parents[3] / "shared" / "datasets" / "loghub" / "OpenSSH_2k.log"  # shared/ beside the repo
+LOG = LOGHUB_OPENSSH
 pytestmark = pytest.mark.skipif(not LOG.exists(), reason="loghub dataset not available")
 
 BRUTE_FORCE = {"183.62.140.253": 1, "187.141.143.180": 1, "103.99.0.122": 2, "112.95.230.3": 1,

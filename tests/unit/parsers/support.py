@@ -9,9 +9,10 @@ from typing import Any
 
 from streams.parsers import FORMATS, ParseContext, Parsed, Rejected
 from streams.parsers.checks import problems
+from tests.datasets import LOGHUB_OPENSSH
 
 SAMPLES = Path(__file__).parent / "samples"
-LOGHUB = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "loghub" / "OpenSSH_2k.log"
+LOGHUB = LOGHUB_OPENSSH
 REFERENCE = datetime(2026, 3, 10, tzinfo=UTC)
 
 

@@ -1,7 +1,7 @@
 """The loghub OpenSSH_2k.log (2000 sshd lines from a lab server under attack) parsed completely.
 
 The expected numbers were counted independently of the parser, with grep over the raw file
-(``F=../shared/datasets/loghub/OpenSSH_2k.log``), and each test recomputes them with plain substring
+(``F=tests/data/loghub/OpenSSH_2k.log``), and each test recomputes them with plain substring
 tests on the raw lines (no parser code, no regular expressions):
 
     grep -c ': Failed password for ' $F                  -> 518 lines
