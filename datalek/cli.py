@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from contextlib import ExitStack
@@ -13,19 +12,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
-from rich.console import Console
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
+from datalek.cli_common import db_label, err, fail, migrate, migrated, out, reader
 from datalek.replay import replay_command
 from datalek.settings import Settings
 from incidents.assessment import deadlines
 from incidents.errors import IncidentError
 from incidents.model import Incident
-from incidents.persistence import database
 from streams import ingest as ingestion
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
 from streams.parsers import FORMATS, ParseContext
@@ -33,35 +29,7 @@ from streams.parsers import FORMATS, ParseContext
 app = typer.Typer(help="datalek: personal-data breach tracker (GDPR Art. 33/34).", no_args_is_help=True)
 incidents_cli = typer.Typer(help="Read incidents.", no_args_is_help=True)
 app.add_typer(incidents_cli, name="incidents")
-out = Console()
-err = Console(stderr=True)
 SCENARIO = Path(__file__).with_name("scenarios") / "24online-password-guessing.jsonl"
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code=2)
-
-
-def _db_label(settings: Settings) -> str:
-    url = make_url(settings.database_url.get_secret_value())
-    if url.get_backend_name() == "sqlite" and url.database:
-        return f"SQLite {Path(url.database).resolve()}"
-    return url.render_as_string(hide_password=True)
-
-
-def _migrate(container: Container) -> None:
-    try:
-        database.upgrade(container.engine)
-    except OperationalError as e:
-        raise fail(f"database unreachable ({_db_label(container.settings)}): {e.orig}") from e
-
-
-def migrated(settings: Settings) -> Container:
-    """A container whose database is reachable and at the latest schema."""
-    container = Container(settings)
-    _migrate(container)
-    return container
 
 
 @app.command()
@@ -83,10 +51,10 @@ def run() -> None:
                           partitions=k.partitions, replication_factor=k.replication_factor)
         except BrokerUnavailable as e:
             raise fail(str(e)) from e
-        _migrate(container)
+        migrate(container)
         kind = "embedded Tansu (memory storage)" if k.embedded else "external"
         out.print(f"[bold]datalek[/] broker {k.bootstrap_servers} ({kind})")
-        out.print(f"        database {_db_label(settings)}")
+        out.print(f"        database {db_label(settings)}")
         out.print(f"        topics {', '.join(container.topics().values())}")
         out.print(f"        try: datalek ingest {SCENARIO}  then  datalek incidents list")
         worker = faust.Worker(container.stream_app(), loglevel=settings.log_level, quiet=True)
@@ -193,9 +161,9 @@ def _incident_json(i: Incident) -> dict[str, object]:
 @incidents_cli.command("list")
 def list_incidents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Incidents, newest first."""
-    container = Container(Settings())
-    _migrate(container)
+    container = migrated(Settings())
     with container.uow() as uow:
+        reader(uow)
         items = uow.incidents.list()
     if as_json:
         for i in items:
@@ -212,17 +180,15 @@ def list_incidents(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
 def show_incident(
     incident_id: str,
     as_json: Annotated[bool, typer.Option("--json")] = False,
-    actor: Annotated[str | None, typer.Option(help="who views it (audited); default: OS user")] = None,
 ) -> None:
     """One incident with its evidence. Viewing is recorded in the audit log."""
-    container = Container(Settings())
-    _migrate(container)
+    container = migrated(Settings())
     with container.uow() as uow:
         try:
             incident = uow.incidents.find(incident_id)
         except IncidentError as e:
             raise fail(str(e)) from e
-        uow.audit(incident.id, at=utc_now(), actor=actor or f"os:{getpass.getuser()}", action="incident.viewed")
+        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action="incident.viewed")
         uow.commit()
     data = _incident_json(incident)
     if as_json:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from datalek.bootstrap import utc_now
+from datalek.cli_common import fail, migrated, reader
 from datalek.settings import Settings
 from incidents import register, services
 from incidents import workflow as wf
@@ -34,29 +35,21 @@ def whoami() -> str:
     return getpass.getuser()
 
 
-def _fail(message: str) -> typer.Exit:
-    from datalek.cli import fail
-
-    return fail(message)
-
-
 def _when(value: str | None) -> datetime | None:
     if value is None:
         return None
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        raise _fail(f"{value!r}: give a UTC offset, e.g. 2026-11-20T09:30+01:00")
+        raise fail(f"{value!r}: give a UTC offset, e.g. 2026-11-20T09:30+01:00")
     return moment
 
 
 def _step(incident_id: str, step: services.Step) -> Incident:
-    from datalek.cli import migrated
-
     container = migrated(Settings())
     try:
         incident = services.act(container.uow(), incident_id, actor_name=whoami(), now=utc_now(), step=step)
     except (IncidentError, ValueError) as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
     typer.echo(f"{incident.id[:8]} is {incident.status.value}")
     return incident
 
@@ -104,19 +97,17 @@ def facts(incident_id: str, path: Path) -> None:
 @workflow_cli.command("facts-template")
 def facts_template(incident_id: str) -> None:
     """Draft facts from the data inventory (categories, groups, counts), to complete and record with `facts`."""
-    from datalek.cli import migrated
-
     container = migrated(Settings())
     with container.uow() as uow:
         try:
             incident = uow.incidents.find(incident_id)
         except IncidentError as e:
-            raise _fail(str(e)) from e
-        uow.audit(incident.id, at=utc_now(), actor=f"os:{whoami()}", action="facts.template")
+            raise fail(str(e)) from e
+        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action="facts.template")
         uow.commit()
     draft = incident.facts or (incident.inventory.facts(incident.breach_types) if incident.inventory else None)
     if draft is None:
-        raise _fail("the inventory knows no personal data on this incident's asset; write the facts by hand")
+        raise fail("the inventory knows no personal data on this incident's asset; write the facts by hand")
     sys.stdout.write(json.dumps(draft.to_dict(), indent=2) + "\n")
 
 
@@ -177,14 +168,12 @@ def follow_up(incident_id: str, kind: wf.FollowUpKind, text: Annotated[str, type
 @users_cli.command("add")
 def add_user(name: str, role: wf.Role) -> None:
     """Register a person (the first one registered bootstraps; later ones need an admin)."""
-    from datalek.cli import migrated
-
     container = migrated(Settings())
     try:
         with container.session_factory.begin() as session:
             users.add(session, name=name, role=role, by=whoami(), at=utc_now())
     except IncidentError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
     typer.echo(f"{name} is {role.value}")
 
 
@@ -193,7 +182,7 @@ def export_register(fmt: Annotated[str, typer.Option("--format", help="csv or js
                     output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
     """Export every incident with facts, decision and audit trail."""
     if fmt not in ("csv", "json"):
-        raise _fail("--format must be csv or json")
+        raise fail("--format must be csv or json")
     text = (register.to_csv if fmt == "csv" else register.to_json)(register_entries(Settings()))
     if output:
         output.write_text(text, encoding="utf-8")
@@ -202,20 +191,24 @@ def export_register(fmt: Annotated[str, typer.Option("--format", help="csv or js
 
 
 def register_entries(settings: Settings) -> list[dict[str, object]]:
-    from datalek.cli import migrated
-
     container = migrated(settings)
     with container.uow() as uow:
-        return [register.entry(i, audit.trail(uow.session, i.id)) for i in uow.incidents.list(limit=None)]
+        who = reader(uow)
+        incidents = uow.incidents.list(limit=None)
+        entries = [register.entry(i, audit.trail(uow.session, i.id)) for i in incidents]
+        for i in incidents:
+            uow.audit(i.id, at=utc_now(), actor=who, action="register.exported")
+        uow.commit()
+        return entries
 
 
 def _load_facts(path: Path) -> BreachFacts:
     try:
         return BreachFacts.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except OSError as e:
-        raise _fail(f"{path}: {e.strerror}") from e
+        raise fail(f"{path}: {e.strerror}") from e
     except ValueError as e:  # JSON errors and InvalidFacts (which names the field)
-        raise _fail(f"{path}: {e}") from e
+        raise fail(f"{path}: {e}") from e
 
 
 def assess_command(path: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
@@ -240,7 +233,6 @@ def draft(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Draft the AP notification, the notice to data subjects or the register entry (for human review)."""
-    from datalek.cli import migrated
     from datalek.cli_draft import draft_command
     from notifications.config import load_organisation
     from notifications.errors import NotificationError
@@ -251,9 +243,9 @@ def draft(
         try:
             incident = uow.incidents.find(incident_id)
         except IncidentError as e:
-            raise _fail(str(e)) from e
+            raise fail(str(e)) from e
         trail = audit.trail(uow.session, incident.id)
-        uow.audit(incident.id, at=utc_now(), actor=f"os:{whoami()}", action=f"draft.{kind}")
+        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action=f"draft.{kind}")
         uow.commit()
     try:
         if kind == "register":
@@ -263,7 +255,7 @@ def draft(
             text = draft_command(incident, kind=kind, fmt=fmt, lang=lang, follow_up=follow_up, now=utc_now(),
                                  organisation=load_organisation(settings.organisation.details))
     except NotificationError as e:
-        raise _fail(str(e)) from e
+        raise fail(str(e)) from e
     if output:
         output.write_text(text, encoding="utf-8")
     else:

@@ -95,7 +95,7 @@ def test_ingest_command_sends_the_scenario_and_the_cli_lists_the_incident(worker
     listed = worker.cli("incidents", "list", "--json")
     [incident] = [json.loads(line) for line in listed.stdout.splitlines()]
     assert incident["rule_ids"] == ["auth.repeated_failures"] and incident["asset"] == "klantportaal"
-    shown = worker.cli("incidents", "show", incident["id"][:8], "--json", "--actor", "analyst:test")
+    shown = worker.cli("incidents", "show", incident["id"][:8], "--json")
     assert json.loads(shown.stdout)["id"] == incident["id"]
 
 

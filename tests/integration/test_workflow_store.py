@@ -116,3 +116,18 @@ def test_register_export_round_trips_what_the_database_holds(factory):
     dismissed = next(e for e in entries if e["status"] == "dismissed")
     assert dismissed["audit_trail"][-1]["reason"] == "test login by the red team"
     assert next(e for e in entries if e["meldnummer"])["severity"]["level"] == "medium"
+
+
+def test_only_registered_people_read_incidents_once_anyone_is_registered(database_url):
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    f = database.session_factory(engine)
+    with f() as session:
+        assert users.reader(session, "newcomer") == "os:newcomer (no users registered yet)"
+    with f.begin() as session:
+        users.add(session, name="fien", role=wf.Role.PRIVACY_OFFICER, by="fien", at=NOW)
+    with f() as session:
+        assert users.reader(session, "fien") == "fien"
+        with pytest.raises(users.UnknownUser):
+            users.reader(session, "mallory")
+    engine.dispose()
