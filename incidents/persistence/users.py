@@ -29,3 +29,12 @@ def add(session: Session, *, name: str, role: Role, by: str, at: datetime) -> No
         if actor(session, by).role is not Role.ADMIN:
             raise NotPermitted("only an admin adds users")
     session.merge(UserRow(name=name, role=role.value, added_at=at, added_by=by))
+
+
+def reader(session: Session, name: str) -> str:
+    """Who reads incidents: a registered user; before anyone is registered (first run), the OS account.
+
+    Returns the name to write in the audit log."""
+    if not session.scalar(select(func.count()).select_from(UserRow)):
+        return f"os:{name} (no users registered yet)"
+    return actor(session, name).name
