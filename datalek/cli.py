@@ -169,10 +169,10 @@ def list_incidents(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
         for i in items:
             sys.stdout.write(json.dumps(_incident_json(i)) + "\n")
         return
-    table = Table("id", "status", "opened (UTC)", "asset", "rule", "events", "title")
+    table = Table("id", "status", "opened (UTC)", "asset", "rules", "events")
     for i in items:
         table.add_row(i.id[:8], i.status.value, i.opened_at.strftime("%Y-%m-%d %H:%M"), i.asset or "-",
-                      ", ".join(i.rule_ids), str(len(i.event_ids)), i.title)
+                      ", ".join(i.rule_ids), str(len(i.event_ids)))
     out.print(table if items else "no incidents")
 
 
