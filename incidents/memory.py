@@ -35,6 +35,11 @@ class MemoryRepository:
                 return i
         return None
 
+    def previous_for(self, entity: str, asset: str | None) -> str | None:
+        """The latest closed or dismissed incident on the same asset (or entity)."""
+        done = [i for i in self.items.values() if not i.is_open and (i.asset == asset if asset else i.entity == entity)]
+        return max(done, key=lambda i: (i.opened_at, i.id)).id if done else None
+
     def add(self, incident: Incident, detection: Detection) -> None:
         self.items[incident.id] = replace(incident, version=1)
         self.detections[detection.key] = detection

@@ -56,6 +56,7 @@ class Incident:
     subjects_informed_at: datetime | None = None
     closed_at: datetime | None = None
     inventory: Prefill | None = None  # what the data inventory says the asset holds, at opening
+    related_to: str | None = None  # a closed or dismissed incident on the same asset this one follows
 
     @property
     def is_open(self) -> bool:

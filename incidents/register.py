@@ -13,7 +13,7 @@ from typing import Any
 from incidents.assessment import assess
 from incidents.model import Incident
 
-COLUMNS = ("id", "title", "status", "opened_at", "became_aware_at", "asset", "breach_types", "rule_ids",
+COLUMNS = ("id", "title", "status", "related_to", "opened_at", "became_aware_at", "asset", "breach_types", "rule_ids",
            "data_inventory", "facts", "severity", "decision", "decided_at", "reported_at", "meldnummer", "delay_reason",
            "subjects_informed_at", "closed_at", "audit_trail")
 _NESTED = ("breach_types", "rule_ids", "data_inventory", "facts", "severity", "decision", "audit_trail")
@@ -28,7 +28,8 @@ def entry(incident: Incident, audit_trail: Sequence[Mapping[str, Any]]) -> dict[
     i = incident
     severity = assess(i.facts).to_dict()["severity"] if i.facts else None
     return {
-        "id": i.id, "title": i.title, "status": i.status.value, "opened_at": _when(i.opened_at),
+        "id": i.id, "title": i.title, "status": i.status.value, "related_to": i.related_to,
+        "opened_at": _when(i.opened_at),
         "became_aware_at": _when(i.became_aware_at), "asset": i.asset,
         "breach_types": sorted(i.breach_types), "rule_ids": list(i.rule_ids),
         "data_inventory": i.inventory.to_dict() if i.inventory else None,

@@ -21,6 +21,7 @@ class IncidentRepository(Protocol):
     def get(self, incident_id: str) -> Incident | None: ...
     def has_detection(self, key: str) -> bool: ...
     def open_for_entity(self, entity: str, asset: str | None, *, since: datetime) -> Incident | None: ...
+    def previous_for(self, entity: str, asset: str | None) -> str | None: ...
     def add(self, incident: Incident, detection: Detection) -> None: ...
     def attach(self, incident: Incident, detection: Detection) -> None: ...
     def find(self, prefix: str) -> Incident: ...
@@ -54,11 +55,13 @@ def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime, co
         current = uow.incidents.open_for_entity(detection.entity, detection.asset, since=since)
         if current is None:
             incident, events = _open(detection, now=now)
-            if prefill is not None:
-                incident = replace(incident, inventory=prefill([detection.asset]))
+            related = uow.incidents.previous_for(detection.entity, detection.asset)
+            inventory = prefill([detection.asset]) if prefill is not None else None
+            incident = replace(incident, inventory=inventory, related_to=related)
             uow.incidents.add(incident, detection)
-            uow.audit(incident.id, at=now, actor=SYSTEM_ACTOR, action="incident.opened",
-                      reason=detection.summary, to_status=incident.status.value)
+            reason = detection.summary + (f" (follows closed incident {related})" if related else "")
+            uow.audit(incident.id, at=now, actor=SYSTEM_ACTOR, action="incident.opened", reason=reason,
+                      to_status=incident.status.value)
         else:
             incident, events = _join(current, detection, now=now)
             uow.incidents.attach(incident, detection)

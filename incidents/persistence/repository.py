@@ -69,6 +69,13 @@ class SqlIncidentRepository:
         ).first()
         return None if row is None else self._to_domain(row)
 
+    def previous_for(self, entity: str, asset: str | None) -> str | None:
+        """The latest closed or dismissed incident on the same asset (or entity): a new one links to it."""
+        same = IncidentRow.asset == asset if asset else IncidentRow.entity == entity
+        return self.session.scalar(
+            select(IncidentRow.id).where(same, IncidentRow.status.not_in([s.value for s in OPEN_STATUSES]))
+            .order_by(IncidentRow.opened_at.desc()).limit(1))
+
     def add(self, incident: Incident, detection: Detection) -> None:
         self.session.add(IncidentRow(
             id=incident.id, title=incident.title, status=incident.status.value,
@@ -76,6 +83,7 @@ class SqlIncidentRepository:
             entity=incident.entity, asset=incident.asset, rule_ids=list(incident.rule_ids),
             breach_types=sorted(incident.breach_types),
             inventory=incident.inventory.to_dict() if incident.inventory else None,
+            related_to=incident.related_to,
         ))
         self.session.flush()
         self._add_detection(incident.id, detection)
@@ -115,4 +123,5 @@ class SqlIncidentRepository:
             reported_at=row.reported_at, meldnummer=row.meldnummer, delay_reason=row.delay_reason,
             subjects_informed_at=row.subjects_informed_at, closed_at=row.closed_at,
             inventory=Prefill.from_dict(row.inventory) if row.inventory else None,
+            related_to=row.related_to,
         )

@@ -56,6 +56,7 @@ class IncidentRow(Base):
     subjects_informed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     inventory: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    related_to: Mapped[str | None] = mapped_column(String(36))
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -67,3 +67,16 @@ def test_concurrent_update_of_an_incident_is_refused(factory):
     with pytest.raises(StaleDataError):
         second.commit()
     first.close(), second.close()
+
+
+def test_a_detection_after_closure_opens_a_new_incident_linked_to_the_closed_one(factory):
+    services.record_detection(SqlUnitOfWork(factory), detection("d1"), now=NOW, correlation_window=HOUR)
+    with factory.begin() as session:
+        row = session.scalars(select(IncidentRow)).one()
+        row.status, closed_id = "closed", row.id
+    later = detection("d2", at=NOW + timedelta(minutes=10))
+    services.record_detection(SqlUnitOfWork(factory), later, now=NOW, correlation_window=HOUR)
+    with SqlUnitOfWork(factory) as uow:
+        newest, closed = uow.incidents.list()
+    assert closed.id == closed_id and closed.status.value == "closed"
+    assert newest.related_to == closed_id and newest.is_open

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from incidents import services
@@ -58,3 +59,16 @@ def test_without_asset_only_the_same_entity_correlates():
                               now=NOW, correlation_window=HOUR)
     services.record_detection(uow, detection("d3", asset=None), now=NOW, correlation_window=HOUR)
     assert sorted(len(i.detection_keys) for i in uow.incidents.items.values()) == [1, 2]
+
+
+def test_a_closed_incident_is_not_reopened_a_new_one_links_to_it():
+    uow = FakeUnitOfWork()
+    services.record_detection(uow, detection("d1"), now=NOW, correlation_window=HOUR)
+    [first] = uow.incidents.items.values()
+    uow.incidents.items[first.id] = replace(first, status=Status.CLOSED)
+    services.record_detection(uow, detection("d2", at=NOW + timedelta(minutes=10)), now=NOW,
+                              correlation_window=HOUR)
+    second = next(i for i in uow.incidents.items.values() if i.id != first.id)
+    assert second.is_open and second.related_to == first.id
+    assert uow.incidents.items[first.id].status is Status.CLOSED
+    assert f"follows closed incident {first.id}" in uow.audit_log[-1]["reason"]
