@@ -25,3 +25,4 @@ class Detection:
     count: int
     event_ids: tuple[str, ...]
     summary: str
+    severity: str = "medium"  # the rule's severity hint: low | medium | high | critical

@@ -57,6 +57,7 @@ class Incident:
     closed_at: datetime | None = None
     inventory: Prefill | None = None  # what the data inventory says the asset holds, at opening
     related_to: str | None = None  # a closed or dismissed incident on the same asset this one follows
+    severity_hints: frozenset[str] = frozenset()  # the rules' severity hints, unioned over detections
 
     @property
     def is_open(self) -> bool:
@@ -82,6 +83,7 @@ def open_from(detection: Detection) -> Incident:
         detection_keys=(detection.key,),
         event_ids=detection.event_ids,
         last_activity_at=detection.detected_at,
+        severity_hints=frozenset({detection.severity}),
     )
 
 
@@ -94,4 +96,5 @@ def correlate(incident: Incident, detection: Detection) -> Incident:
         detection_keys=(*incident.detection_keys, detection.key),
         event_ids=tuple(dict.fromkeys((*incident.event_ids, *detection.event_ids))),
         last_activity_at=max(incident.last_activity_at, detection.detected_at),
+        severity_hints=incident.severity_hints | {detection.severity},
     )

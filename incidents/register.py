@@ -13,10 +13,11 @@ from typing import Any
 from incidents.assessment import assess
 from incidents.model import Incident
 
-COLUMNS = ("id", "title", "status", "related_to", "opened_at", "became_aware_at", "asset", "breach_types", "rule_ids",
-           "data_inventory", "facts", "severity", "decision", "decided_at", "reported_at", "meldnummer", "delay_reason",
-           "subjects_informed_at", "closed_at", "audit_trail")
-_NESTED = ("breach_types", "rule_ids", "data_inventory", "facts", "severity", "decision", "audit_trail")
+COLUMNS = ("id", "title", "status", "related_to", "opened_at", "became_aware_at", "asset", "breach_types",
+           "severity_hints", "rule_ids", "data_inventory", "facts", "severity", "decision", "decided_at",
+           "reported_at", "meldnummer", "delay_reason", "subjects_informed_at", "closed_at", "audit_trail")
+_NESTED = ("breach_types", "severity_hints", "rule_ids", "data_inventory", "facts", "severity", "decision",
+           "audit_trail")
 
 
 def _when(value: datetime | None) -> str | None:
@@ -31,7 +32,8 @@ def entry(incident: Incident, audit_trail: Sequence[Mapping[str, Any]]) -> dict[
         "id": i.id, "title": i.title, "status": i.status.value, "related_to": i.related_to,
         "opened_at": _when(i.opened_at),
         "became_aware_at": _when(i.became_aware_at), "asset": i.asset,
-        "breach_types": sorted(i.breach_types), "rule_ids": list(i.rule_ids),
+        "breach_types": sorted(i.breach_types), "severity_hints": sorted(i.severity_hints),
+        "rule_ids": list(i.rule_ids),
         "data_inventory": i.inventory.to_dict() if i.inventory else None,
         "facts": i.facts.to_dict() if i.facts else None, "severity": severity,
         "decision": i.decision.to_dict() if i.decision else None, "decided_at": _when(i.decided_at),

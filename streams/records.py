@@ -14,7 +14,7 @@ def detection_to_wire(d: Detection) -> dict[str, Any]:
     return {
         "schema": 1, "key": d.key, "rule_id": d.rule_id, "entity": d.entity, "asset": d.asset,
         "breach_type": d.breach_type, "count": d.count, "event_ids": list(d.event_ids),
-        "summary": d.summary, **{name: getattr(d, name).isoformat() for name in _TIMES},
+        "summary": d.summary, "severity": d.severity, **{name: getattr(d, name).isoformat() for name in _TIMES},
     }
 
 
@@ -24,7 +24,8 @@ def detection_from_wire(data: dict[str, Any]) -> Detection:
     return Detection(
         key=str(data["key"]), rule_id=str(data["rule_id"]), entity=str(data["entity"]),
         asset=data.get("asset"), breach_type=str(data["breach_type"]), count=int(data["count"]),
-        event_ids=tuple(str(i) for i in data["event_ids"]), summary=str(data["summary"]), **times,
+        event_ids=tuple(str(i) for i in data["event_ids"]), summary=str(data["summary"]),
+        severity=str(data.get("severity", "medium")), **times,
     )
 
 

@@ -83,7 +83,7 @@ class SqlIncidentRepository:
             entity=incident.entity, asset=incident.asset, rule_ids=list(incident.rule_ids),
             breach_types=sorted(incident.breach_types),
             inventory=incident.inventory.to_dict() if incident.inventory else None,
-            related_to=incident.related_to,
+            related_to=incident.related_to, severity_hints=sorted(incident.severity_hints),
         ))
         self.session.flush()
         self._add_detection(incident.id, detection)
@@ -93,6 +93,7 @@ class SqlIncidentRepository:
         row.rule_ids = list(incident.rule_ids)
         row.breach_types = sorted(incident.breach_types)
         row.last_activity_at = incident.last_activity_at
+        row.severity_hints = sorted(incident.severity_hints)
         self._add_detection(incident.id, detection)
 
     def _add_detection(self, incident_id: str, d: Detection) -> None:
@@ -123,5 +124,5 @@ class SqlIncidentRepository:
             reported_at=row.reported_at, meldnummer=row.meldnummer, delay_reason=row.delay_reason,
             subjects_informed_at=row.subjects_informed_at, closed_at=row.closed_at,
             inventory=Prefill.from_dict(row.inventory) if row.inventory else None,
-            related_to=row.related_to,
+            related_to=row.related_to, severity_hints=frozenset(row.severity_hints or ()),
         )

@@ -57,6 +57,7 @@ class IncidentRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     inventory: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     related_to: Mapped[str | None] = mapped_column(String(36))
+    severity_hints: Mapped[list[str] | None] = mapped_column(JSON)
 
     __mapper_args__ = {"version_id_col": version}
 

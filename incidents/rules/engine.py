@@ -159,7 +159,7 @@ def _detection(rule: Rule, key: str, group: str, asset: str | None, fired: Fired
         key=f"{key}|{fired.start}", rule_id=rule.id, entity=group or f"datalek.asset={asset or '-'}",
         asset=asset, breach_type=rule.breach_type.value, window_start=begin,
         window_end=begin + timedelta(seconds=rule.window), detected_at=event.timestamp, count=fired.count,
-        event_ids=fired.event_ids, summary=_summary(rule, asset, fired),
+        event_ids=fired.event_ids, summary=_summary(rule, asset, fired), severity=rule.severity,
     )
 
 

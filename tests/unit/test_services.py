@@ -72,3 +72,13 @@ def test_a_closed_incident_is_not_reopened_a_new_one_links_to_it():
     assert second.is_open and second.related_to == first.id
     assert uow.incidents.items[first.id].status is Status.CLOSED
     assert f"follows closed incident {first.id}" in uow.audit_log[-1]["reason"]
+
+
+def test_correlated_incident_keeps_the_union_of_breach_types_and_severity_hints():
+    uow = FakeUnitOfWork()
+    services.record_detection(uow, detection("d1"), now=NOW, correlation_window=HOUR)
+    worse = replace(detection("d2", at=NOW + timedelta(minutes=5)), breach_type="availability", severity="critical")
+    services.record_detection(uow, worse, now=NOW, correlation_window=HOUR)
+    [incident] = uow.incidents.items.values()
+    assert incident.breach_types == {"confidentiality", "availability"}
+    assert incident.severity_hints == {"medium", "critical"}
