@@ -16,11 +16,10 @@ from rich.table import Table
 
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
-from datalek.cli_common import db_label, err, fail, migrate, migrated, out, reader
+from datalek.cli_common import db_label, err, fail, migrate, migrated, out, read_incident, reader
 from datalek.replay import replay_command
-from datalek.settings import Settings
+from datalek.settings import KafkaSettings, Settings
 from incidents.assessment import deadlines
-from incidents.errors import IncidentError
 from incidents.model import Incident
 from streams import ingest as ingestion
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
@@ -61,6 +60,19 @@ def run() -> None:
         worker.execute_from_commandline()
 
 
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
+
+
+def _producer(k: KafkaSettings) -> KafkaProducer:
+    try:
+        return KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
+                             bootstrap_timeout_ms=int(k.connect_timeout * 1000))
+    except KafkaError as e:
+        raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e}); is `datalek run` running?") from e
+
+
 @app.command()
 def ingest(
     path: Annotated[str, typer.Argument(help="file (.gz too), or - for stdin")],
@@ -72,8 +84,7 @@ def ingest(
 ) -> None:
     """Parse a log file or stdin and send the events to Kafka; rejected lines go to the dead-letter topic."""
     k = Settings().kafka
-    if fmt not in FORMATS:
-        raise fail(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
+    _check_format(fmt)
     try:
         source = ingestion.open_input(path) if not follow else None
         if follow and not Path(path).is_file():
@@ -82,11 +93,7 @@ def ingest(
                                asset=asset)
     except (ingestion.BadInput, ZoneInfoNotFoundError) as e:
         raise fail(str(e)) from e
-    try:
-        producer = KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
-                                 bootstrap_timeout_ms=int(k.connect_timeout * 1000))
-    except KafkaError as e:
-        raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e}); is `datalek run` running?") from e
+    producer = _producer(k)
     lines = ingestion.follow(Path(path)) if follow else source
     assert lines is not None
     with producer:
@@ -114,13 +121,8 @@ def syslog(
     from streams.syslog_receiver import SyslogReceiver
 
     k = Settings().kafka
-    if fmt not in FORMATS:
-        raise fail(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
-    try:
-        producer = KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
-                                 bootstrap_timeout_ms=int(k.connect_timeout * 1000))
-    except KafkaError as e:
-        raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e})") from e
+    _check_format(fmt)
+    producer = _producer(k)
     zone = ZoneInfo(timezone)
     forward = ingestion.SyslogForwarder(
         producer, FORMATS[fmt], topic=k.topic("events"), dead_letter_topic=k.topic("dead-letter"),
@@ -182,14 +184,7 @@ def show_incident(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One incident with its evidence. Viewing is recorded in the audit log."""
-    container = migrated(Settings())
-    with container.uow() as uow:
-        try:
-            incident = uow.incidents.find(incident_id)
-        except IncidentError as e:
-            raise fail(str(e)) from e
-        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action="incident.viewed")
-        uow.commit()
+    incident, _ = read_incident(migrated(Settings()), incident_id, action="incident.viewed")
     data = _incident_json(incident)
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")

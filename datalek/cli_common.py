@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from datalek.bootstrap import Container
+from datalek.bootstrap import Container, utc_now
 from datalek.settings import Settings
 from incidents.errors import IncidentError
-from incidents.persistence import database, users
+from incidents.model import Incident
+from incidents.persistence import audit, database, users
 from incidents.persistence.uow import SqlUnitOfWork
 
 out = Console()
@@ -52,3 +54,16 @@ def reader(uow: SqlUnitOfWork) -> str:
         return users.reader(uow.session, getpass.getuser())
     except IncidentError as e:
         raise fail(str(e)) from e
+
+
+def read_incident(container: Container, incident_id: str, *, action: str) -> tuple[Incident, list[dict[str, Any]]]:
+    """Find an incident for a registered reader, record the access in the audit log; also its trail."""
+    with container.uow() as uow:
+        try:
+            incident = uow.incidents.find(incident_id)
+        except IncidentError as e:
+            raise fail(str(e)) from e
+        trail = audit.trail(uow.session, incident.id)
+        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action=action)
+        uow.commit()
+    return incident, trail

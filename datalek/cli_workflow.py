@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from datalek.bootstrap import utc_now
-from datalek.cli_common import fail, migrated, reader
+from datalek.cli_common import fail, migrated, read_incident, reader
 from datalek.settings import Settings
 from incidents import register, services
 from incidents import workflow as wf
@@ -97,14 +97,7 @@ def facts(incident_id: str, path: Path) -> None:
 @workflow_cli.command("facts-template")
 def facts_template(incident_id: str) -> None:
     """Draft facts from the data inventory (categories, groups, counts), to complete and record with `facts`."""
-    container = migrated(Settings())
-    with container.uow() as uow:
-        try:
-            incident = uow.incidents.find(incident_id)
-        except IncidentError as e:
-            raise fail(str(e)) from e
-        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action="facts.template")
-        uow.commit()
+    incident, _ = read_incident(migrated(Settings()), incident_id, action="facts.template")
     draft = incident.facts or (incident.inventory.facts(incident.breach_types) if incident.inventory else None)
     if draft is None:
         raise fail("the inventory knows no personal data on this incident's asset; write the facts by hand")
@@ -177,6 +170,18 @@ def add_user(name: str, role: wf.Role) -> None:
     typer.echo(f"{name} is {role.value}")
 
 
+@users_cli.command("token")
+def issue_token(name: str) -> None:
+    """Issue a new API token for the web console (replaces the old one); printed once, only its hash is kept."""
+    container = migrated(Settings())
+    try:
+        with container.session_factory.begin() as session:
+            token = users.issue_token(session, name=name, by=whoami(), at=utc_now())
+    except IncidentError as e:
+        raise fail(str(e)) from e
+    typer.echo(token)
+
+
 @register_cli.command("export")
 def export_register(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json",
                     output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
@@ -238,15 +243,7 @@ def draft(
     from notifications.errors import NotificationError
 
     settings = Settings()
-    container = migrated(settings)
-    with container.uow() as uow:
-        try:
-            incident = uow.incidents.find(incident_id)
-        except IncidentError as e:
-            raise fail(str(e)) from e
-        trail = audit.trail(uow.session, incident.id)
-        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action=f"draft.{kind}")
-        uow.commit()
+    incident, trail = read_incident(migrated(settings), incident_id, action=f"draft.{kind}")
     try:
         if kind == "register":
             entry = register.entry(incident, trail)
