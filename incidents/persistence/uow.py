@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from incidents.messages import IncidentEvent
 from incidents.persistence import users
+from incidents.workflow import Actor
 from incidents.persistence.repository import SqlIncidentRepository
 from incidents.persistence.rows import AuditRow, OutboxRow
 
@@ -35,7 +36,7 @@ class SqlUnitOfWork:
             self.session.add(OutboxRow(event_id=e.id, incident_id=e.incident_id, kind=e.kind,
                                        payload=e.to_dict(), occurred_at=e.at))
 
-    def actor(self, name: str) -> users.Actor:
+    def actor(self, name: str) -> Actor:
         return users.actor(self.session, name)
 
     def commit(self) -> None:
