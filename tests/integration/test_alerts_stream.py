@@ -59,3 +59,47 @@ def test_stream_incident_alerts_by_mail_and_chat_once_and_records_a_dead_target(
     time.sleep(5)
     assert len(received) == 1 and len(mailbox.messages) == 1
     assert [(r.key, r.state) for r in rows(database_url, AlertRow)] == [("incident_opened", "done")]
+
+
+def test_deadline_reminders_come_from_the_worker_once_even_across_a_restart(worker_factory, database_url, chat):  # noqa: F811
+    from datetime import UTC, datetime, timedelta
+
+    from incidents import services
+    from incidents import workflow as wf
+    from incidents.model import Status
+    from incidents.persistence import database, users
+    from incidents.persistence.uow import SqlUnitOfWork
+    from tests.unit.test_services import HOUR, detection
+
+    chat_port, received = chat
+    now = datetime.now(UTC)
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    factory = database.session_factory(engine)
+    services.record_detection(SqlUnitOfWork(factory), detection("d1", at=now - timedelta(hours=71)), now=now,
+                              correlation_window=HOUR)
+    with factory.begin() as session:
+        users.add(session, name="ann", role=wf.Role.ANALYST, by="ann", at=now)
+    with SqlUnitOfWork(factory) as uow:
+        ref = uow.incidents.list()[0].id
+    aware = now - timedelta(hours=70)  # 2 hours left: the 48 h, 24 h and 6 h marks have all passed
+    for step in (lambda i, a: wf.transition(i, Status.TRIAGE, at=now, actor=a, reason="look"),
+                 lambda i, a: wf.confirm(i, at=now, actor=a, reason="breach", became_aware_at=aware)):
+        services.act(SqlUnitOfWork(factory), ref, actor_name="ann", now=now, step=step)
+    engine.dispose()
+
+    settings = {"DATALEK_ALERTS__APPRISE_URLS": json.dumps([f"security,fg=json://127.0.0.1:{chat_port}/hook"]),
+                "DATALEK_ALERTS__THROTTLE_SECONDS": "0", "DATALEK_ALERTS__PLAN_INTERVAL": "1"}
+    worker = worker_factory(database_url, **settings)
+    worker.start()
+    wait_until(lambda: len(received) >= 2, timeout=60, message="opened alert and the 6 h reminder")
+    time.sleep(3)
+    titles = sorted(payload["title"] for _, payload in received)
+    assert len(titles) == 2 and any("left to notify the AP" in t for t in titles)
+    states = {r.key: r.state for r in rows(database_url, AlertRow)}
+    assert states == {"incident_opened": "done", "deadline:6h": "done", "deadline:48h": "superseded",
+                      "deadline:24h": "superseded"}
+    worker.stop()
+    worker.start()
+    time.sleep(4)
+    assert len(received) == 2
