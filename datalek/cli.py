@@ -19,6 +19,7 @@ from datalek.brokers import EmbeddedBroker
 from datalek.cli_common import db_label, err, fail, migrate, migrated, out, read_incident, reader
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
+from datalek.web import web_command
 from incidents.assessment import deadlines
 from incidents.model import Incident
 from streams import ingest as ingestion
@@ -208,6 +209,7 @@ def _register_workflow() -> None:
 
 _register_workflow()
 app.command("replay")(replay_command)
+app.command("web")(web_command)
 
 
 def main() -> None:

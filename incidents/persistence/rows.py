@@ -112,6 +112,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(32))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime())
     added_by: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the API token
 
 
 class AlertRow(Base):

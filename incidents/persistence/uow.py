@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from incidents.messages import IncidentEvent
 from incidents.persistence import users
-from incidents.workflow import Actor
 from incidents.persistence.repository import SqlIncidentRepository
 from incidents.persistence.rows import AuditRow, OutboxRow
+from incidents.workflow import Actor
 
 
 class SqlUnitOfWork:
