@@ -21,8 +21,10 @@ def open_incidents(factory: sessionmaker[Session]) -> list[tuple[Incident, froze
         repo = SqlIncidentRepository(session)
         rows = session.scalars(select(IncidentRow).where(IncidentRow.status.in_([s.value for s in OPEN_STATUSES])))
         incidents = [repo.get(r.id) for r in rows]
+        ids = [i.id for i in incidents if i is not None]
         keys: dict[str, set[str]] = {}
-        for incident_id, key in session.execute(select(AlertRow.incident_id, AlertRow.key)):
+        for incident_id, key in session.execute(
+                select(AlertRow.incident_id, AlertRow.key).where(AlertRow.incident_id.in_(ids))):
             keys.setdefault(incident_id, set()).add(key)
         return [(i, frozenset(keys.get(i.id, ()))) for i in incidents if i is not None]
 
