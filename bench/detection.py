@@ -10,7 +10,8 @@ events per Kafka message. Then:
    (JSON + validation into SecurityEvents), as the worker does;
 2. worker: the real Faust app of ``streams.app.build_app`` (agents, rule-state table with its changelog,
    detections topic) with the shipped rules and the 24 Online inventory; handlers that need a database are
-   no-ops. Timed from its first batch to its last, so start-up and rebalancing are excluded.
+   no-ops. Timed from its first message in to its last changelog record acknowledged by the broker, so
+   start-up and rebalancing are excluded and every state write is included.
 
 The broker is DATALEK_KAFKA__BOOTSTRAP if set, else the embedded Tansu broker started here.
 """
@@ -98,24 +99,40 @@ async def plain_consumer(bootstrap: str, topic: str, events: int) -> tuple[float
         await consumer.stop()
 
 
-class CountingEngine:
-    """Wraps the rule engine: counts events, times first to last batch, ends the worker when done."""
+class Meter:
+    """Wraps the rule engine (same ``detect``) and the staged table writes: counts events, detections and
+    rule-state writes (changelog records); times from the first message in to the last changelog record
+    acknowledged by the broker, then ends the worker."""
 
     def __init__(self, engine: Any, expected: int, result: Path) -> None:
         self.engine, self.expected, self.result = engine, expected, result
-        self.seen = self.detections = 0
+        self.seen = self.detections = self.writes = 0
         self.start = 0.0
+        self.finishing = False
 
     def detect(self, states: Any, events: Any) -> list[Any]:
-        self.start = self.start or time.perf_counter()
         found = self.engine.detect(states, events)
         self.seen += len(events)
         self.detections += len(found)
-        if self.seen >= self.expected:
-            self.result.write_text(json.dumps({"seconds": time.perf_counter() - self.start, "events": self.seen,
-                                               "detections": self.detections}))
-            os._exit(0)  # the measurement is taken; no graceful shutdown needed
         return found
+
+    def message_in(self) -> None:
+        self.start = self.start or time.perf_counter()
+
+    def flushed(self, app: Any, writes: int) -> None:
+        self.writes += writes
+        if self.seen >= self.expected and not self.finishing:
+            self.finishing = True
+            asyncio.ensure_future(self.finish(app))
+
+    async def finish(self, app: Any) -> None:
+        while app.producer.buffer.size:
+            await app.producer.buffer.flush()
+        await asyncio.sleep(0.01)  # the buffer's sender may still hold the last record it took
+        await app.producer.flush()  # every changelog record acknowledged
+        self.result.write_text(json.dumps({"seconds": time.perf_counter() - self.start, "events": self.seen,
+                                           "detections": self.detections, "writes": self.writes}))
+        os._exit(0)  # the measurement is taken; no graceful shutdown needed
 
 
 def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
@@ -124,29 +141,48 @@ def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
 
     from datalek.rules import load_inventory, load_rules
     from incidents.rules import Engine
-    from streams.app import Handlers, StreamConfig, build_app
+    from streams import app as stream_app
 
-    engine = CountingEngine(Engine(load_rules(), inventory=load_inventory()), expected, result)
-    config = StreamConfig(app_id=prefix, bootstrap=bootstrap, partitions=1, replication_factor=1,
-                          session_timeout=6, topics={n: f"{prefix}.{n}" for n in NAMES}, engine=engine)  # type: ignore[arg-type]
-    handlers = Handlers(record_detection=lambda d: None, pending_outbox=list, mark_published=lambda ids: None,
-                        is_transient=lambda e: False)
-    faust.Worker(build_app(config, handlers), loglevel="warning", quiet=True).execute_from_commandline()
+    meter = Meter(Engine(load_rules(), inventory=load_inventory()), expected, result)
+    config = stream_app.StreamConfig(app_id=prefix, bootstrap=bootstrap, partitions=1, replication_factor=1,
+                                     session_timeout=6, topics={n: f"{prefix}.{n}" for n in NAMES},
+                                     engine=meter)  # type: ignore[arg-type]
+    handlers = stream_app.Handlers(record_detection=lambda d: None, pending_outbox=list,
+                                   mark_published=lambda ids: None, is_transient=lambda e: False)
+    app = stream_app.build_app(config, handlers)
+
+    class FirstMessage(faust.Sensor):
+        def on_message_in(self, tp: Any, offset: int, message: Any) -> None:
+            meter.message_in()
+
+    app.sensors.add(FirstMessage())
+    flush = stream_app.Staged.flush
+
+    async def counted_flush(staged: Any, buffer: Any) -> None:  # instrumentation: the worker's flush, counted
+        await flush(staged, buffer)
+        meter.flushed(app, len(staged))
+
+    stream_app.Staged.flush = counted_flush  # type: ignore[method-assign,assignment]
+    faust.Worker(app, loglevel="warning", quiet=True).execute_from_commandline()
 
 
 def run_worker(bootstrap: str, prefix: str, expected: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        result = Path(tmp) / "result.json"
-        child = subprocess.Popen([sys.executable, __file__, "--worker", bootstrap, prefix, str(expected),
-                                  str(result)], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            child.wait(timeout=900)
-        finally:
-            if child.poll() is None:
-                child.kill()
+        result, log = Path(tmp) / "result.json", Path(tmp) / "worker.log"
+        # The worker's log goes to a file: a pipe nobody reads fills up (64 KB) and blocks the worker
+        # on its next log line, which looked like a long run "slowing down" until it never finished.
+        with log.open("wb") as out:
+            child = subprocess.Popen([sys.executable, __file__, "--worker", bootstrap, prefix, str(expected),
+                                      str(result)], cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                child.wait(timeout=900)
+            finally:
+                if child.poll() is None:
+                    child.kill()
+        text = log.read_text(errors="replace")
         if not result.exists():
-            raise SystemExit(f"worker failed:\n{child.stderr.read().decode()[-3000:] if child.stderr else ''}")
-        return dict(json.loads(result.read_text()))
+            raise SystemExit(f"worker failed:\n{text[-3000:]}")
+        return {**json.loads(result.read_text()), "buffer_full": text.count("producer buffer full")}
 
 
 def free_port() -> int:
@@ -166,6 +202,8 @@ def bench(bootstrap: str, events: int, envelope: int) -> None:
     print(f"plain aiokafka + schema.decode:      {plain:>10,.0f} events/s ({plain_s:.2f} s)")
     print(f"worker: decode + rules + table:      {faust_rate:>10,.0f} events/s ({result['seconds']:.2f} s, "
           f"{result['detections']} detections)")
+    print(f"rule-state writes (changelog records): {result['writes']:>8,} ({result['writes'] / events:.2f} per event)")
+    print(f"worker warnings 'producer buffer full': {result['buffer_full']:>8,}")
     print(f"ratio worker / plain consumer:       {faust_rate / plain:>10.1%}")
 
 

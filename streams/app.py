@@ -4,12 +4,15 @@ nothing connects at import time and tests can build one app per test."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import faust
+from faust.streams import _current_event
 
 from incidents.detection import Detection
 from incidents.rules import Engine
@@ -17,6 +20,8 @@ from streams import records, schema
 from streams.raw import add_raw_agents
 
 log = logging.getLogger(__name__)
+BATCH_MESSAGES = 500  # Kafka messages per batch: one rule-state write per touched key, then the acks
+BATCH_WITHIN = 0.2  # seconds a batch waits for more messages when the topic is quiet
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +47,19 @@ class StreamConfig:
 
 
 class Staged(dict[str, Any]):
-    """Per-message view of the rule-state table: reads fall through, writes stay local until flushed,
-    so each touched key is written (and sent to the changelog) once per Kafka message."""
+    """Per-batch view of the rule-state table: reads fall through, writes stay local until flushed, so
+    each touched key is written (one changelog record) once per batch of Kafka messages.
+
+    Faust sends a table write to the changelog partition of the current event, which is unset while
+    the agent handles a ``take_events`` batch (faust-streaming/faust#497). ``source`` names the event
+    whose envelope is being run; ``flush`` writes each key as if from the last event that changed it.
+    """
 
     def __init__(self, table: Any) -> None:
         super().__init__()
         self.table = table
+        self.source: Any = None
+        self.origin: dict[str, Any] = {}
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         if key in self:
@@ -55,9 +67,55 @@ class Staged(dict[str, Any]):
         value = self.table.get(key)
         return default if value is None else value
 
-    def flush(self) -> None:
-        for key, state in self.items():
-            self.table[key] = state
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.origin[key] = self.source
+
+    async def flush(self, buffer: Any = None) -> None:
+        """Write the staged keys. With Faust's producer ``buffer`` (a running worker), a chunk at a time,
+        letting the buffer drain in between: above its limit Faust's conductor stops handing over
+        messages and logs a warning each time."""
+        by_partition: dict[tuple[str, int], tuple[Any, list[str]]] = {}
+        for key, event in self.origin.items():
+            tp = (event.message.topic, event.message.partition)
+            by_partition.setdefault(tp, (event, []))[1].append(key)
+        size = buffer.max_messages if buffer is not None else max(1, len(self))
+        for event, keys in by_partition.values():
+            for start in range(0, len(keys), size):
+                contextvars.copy_context().run(self._write, event, keys[start:start + size])
+                if buffer is not None:
+                    await buffer.flush()
+
+    def _write(self, event: Any, keys: list[str]) -> None:
+        _current_event.set(weakref.ref(event))  # the partition Faust's own table write then uses
+        for key in keys:
+            self.table[key] = self[key]
+
+
+class Runs:
+    """Which messages this worker has run, so that a message Faust delivers again is not counted twice.
+
+    Faust seeks back to the committed offsets when table recovery completes and redelivers what a
+    ``take_events`` batch already holds; it was also seen to deliver a partition's latest message twice.
+    Within one consumer generation a partition's offsets only go up; a message of an older generation is
+    skipped, as Faust's own stream iteration does (its partition may belong to another worker now).
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.generation: int | None = -1
+        self.done: dict[Any, int] = {}
+
+    def first(self, message: Any) -> bool:
+        generation = message.generation_id
+        if generation is not None and generation != self.app.consumer_generation_id:
+            return False
+        if generation != self.generation:
+            self.generation, self.done = generation, {}
+        if message.offset <= self.done.get(message.tp, -1):
+            return False
+        self.done[message.tp] = message.offset
+        return True
 
 
 def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
@@ -86,19 +144,30 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
 
     @app.agent(topic["events"])
     async def detect_events(stream: Any) -> None:
-        # One Kafka message carries an envelope of many events: the per-message cost is paid once.
-        async for event in stream.events():
-            valid = []
-            for item in schema.decode(event.value):
-                if isinstance(item, schema.Rejected):
-                    await dead_letter(event.message, item.reason, item.payload, item.index)
-                else:
-                    valid.append(item)
+        # One Kafka message carries an envelope of many events, and the rule state is written once per
+        # batch of messages: both per-message costs (Faust's event, a changelog record per key) are shared.
+        runs = Runs(app)
+        async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
+            if app.in_worker:  # never run rules against a table still being restored from its changelog
+                await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
             staged = Staged(states)
-            found = config.engine.detect(staged, valid)
-            staged.flush()  # one table write per touched key per message
-            for d in found:
-                await detections.send(key=d.key.encode(), value=records.detection_to_wire(d))
+            for event in batch:
+                if not runs.first(event.message):
+                    continue
+                valid = []
+                for item in schema.decode(event.value):
+                    if isinstance(item, schema.Rejected):
+                        await dead_letter(event.message, item.reason, item.payload, item.index)
+                    else:
+                        valid.append(item)
+                staged.source = event
+                # sent before the state is written: after a crash the batch is run again from the old
+                # state and fires again (detections are idempotent by key) instead of not at all
+                for d in config.engine.detect(staged, valid):
+                    await detections.send(key=d.key.encode(), value=records.detection_to_wire(d))
+                await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
+            # one table write per touched key per batch, before the batch is acked
+            await staged.flush(app.producer.buffer if app.in_worker else None)
 
     @app.agent(detections)
     async def open_incidents(stream: Any) -> None:

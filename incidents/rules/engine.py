@@ -9,13 +9,23 @@ offline replay and in tests, so replaying a file gives the detections the stream
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+import re
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from incidents.detection import Detection
-from incidents.rules.conditions import Predicate, compile_condition, required_actions
+from incidents.rules.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Field,
+    Op,
+    Predicate,
+    compile_condition,
+    required_actions,
+)
 from incidents.rules.errors import RuleError
 from incidents.rules.shapes import OBSERVE, Fired, Hit
 from incidents.rules.spec import Kind, Rule
@@ -45,12 +55,20 @@ class NoInventory:
 class _Matcher:
     rule: Rule
     step: int
-    test: Predicate
-    group_fields: tuple[str, ...]
+    test: Predicate  # shared by steps with equal conditions, so each runs once per event
+    group: tuple[tuple[str, str], ...]  # (name in the group key, event field) pairs
+    hit: _HitSpec
+    outcomes: frozenset[str] | None  # lower-cased ``event.outcome`` values it needs, None: any
+
+
+_HitSpec = tuple[str | None, str | None, tuple[str, str] | None]  # distinct, volume and position fields
+_ANY = object()  # an ``event.outcome`` the outcome index cannot key (not a string): every step may match
+_OTHER = object()  # an ``event.outcome`` no step names: only steps that need none may match
 
 
 class Engine:
-    """Runs a rule set. Rules are indexed by ``event.action`` so events no rule can match are skipped."""
+    """Runs a rule set. Rules are indexed by ``event.action`` and ``event.outcome`` so events no rule can
+    match are skipped, and steps with equal conditions test each event once."""
 
     def __init__(self, rules: Iterable[Rule], *, inventory: AssetIndex | None = None) -> None:
         self.rules = tuple(rules)
@@ -58,19 +76,38 @@ class Engine:
         self.inventory = inventory or NoInventory()
         self._by_action: dict[str, list[_Matcher]] = {}
         self._any_action: list[_Matcher] = []
+        self._index: dict[tuple[str, object], list[_Matcher]] = {}  # (action, outcome) -> candidates
+        compiled: dict[str, Predicate] = {}
         for rule in self.rules:
             for index, step in enumerate(rule.steps):
-                matcher = _Matcher(rule, index, compile_condition(step.condition), step.group_by or rule.group_by)
+                fields = step.group_by or rule.group_by
+                group = tuple(zip(rule.group_by or fields, fields, strict=True))
+                travel = (rule.travel.lat_field, rule.travel.lon_field) if rule.travel else None
+                matcher = _Matcher(rule, index, _compiled(compiled, step.condition), group,
+                                   (step.distinct, rule.volume_field, travel),
+                                   required_values(step.condition, "event.outcome"))
                 actions = required_actions(step.condition)
                 for action in actions if actions is not None else ():
                     self._by_action.setdefault(action, []).append(matcher)
                 if actions is None:
                     self._any_action.append(matcher)
+        self._outcomes = {None, _ANY, *(o for ms in self._by_action.values() for m in ms for o in m.outcomes or ()),
+                          *(o for m in self._any_action for o in m.outcomes or ())}
 
     def candidates(self, event: SecurityEvent) -> list[_Matcher]:
         """The rule steps that may match ``event`` (cheap pre-filter, before any condition runs)."""
-        found = self._by_action.get(event.action.lower(), [])
-        return [*found, *self._any_action] if self._any_action else found
+        action, outcome = event.action.lower(), event.get("event.outcome")
+        if isinstance(outcome, str):
+            outcome = outcome.lower()
+        elif outcome is not None:
+            outcome = _ANY
+        key = (action if action in self._by_action else "", outcome if outcome in self._outcomes else _OTHER)
+        found = self._index.get(key)
+        if found is None:  # at most (actions in the rules + 1) x (outcomes in the rules + 3) lists
+            found = self._index[key] = [
+                m for m in [*self._by_action.get(action, ()), *self._any_action]
+                if outcome is _ANY or m.outcomes is None or outcome in m.outcomes]
+        return found
 
     def detect(self, states: MutableMapping[str, Any], events: Sequence[SecurityEvent]) -> list[Detection]:
         """Run all rules over a batch in order; ``states`` is read and written in place."""
@@ -78,22 +115,31 @@ class Engine:
         for event in events:
             matchers = self.candidates(event)
             if matchers:
-                found.extend(self._observe(states, event, matchers))
+                self._observe(states, event, matchers, found)
         return found
 
-    def _observe(self, states: MutableMapping[str, Any], event: SecurityEvent,
-                 matchers: list[_Matcher]) -> Iterator[Detection]:
+    def _observe(self, states: MutableMapping[str, Any], event: SecurityEvent, matchers: list[_Matcher],
+                 found: list[Detection]) -> None:
         asset: Any = ...  # resolved once, only when a condition matched
+        tested: dict[Predicate, bool] = {}
+        groups: dict[tuple[tuple[str, str], ...], str | None] = {}  # steps often share them: made once
+        hits: dict[_HitSpec, Hit | None] = {}
         for m in matchers:
-            if not m.test(event):
+            ok = tested.get(m.test)
+            if ok is None:
+                ok = tested[m.test] = m.test(event)
+            if not ok:
                 continue
             if asset is ...:
                 asset = self.inventory.asset_of(event)
             step = m.rule.steps[m.step]
             if step.personal_data and not self.inventory.holds_personal_data(asset):
                 continue
-            group, hit = _group(m, event), _hit(m, event)
-            if group is None or hit is None:
+            group = groups[m.group] if m.group in groups else groups.setdefault(m.group, _group(m.group, event))
+            if group is None:
+                continue
+            hit = hits[m.hit] if m.hit in hits else hits.setdefault(m.hit, _hit(m.hit, event))
+            if hit is None:
                 continue
             key = f"{m.rule.id}|{(asset or '-') if m.rule.per_asset else '*'}|{group}"
             old = states.get(key) or _EMPTY
@@ -101,7 +147,35 @@ class Engine:
             if state is not old:  # unchanged state is not written (no table write, no changelog record)
                 states[key] = state
             if fired:
-                yield _detection(m.rule, key, group, asset, fired, event)
+                found.append(_detection(m.rule, key, group, asset, fired, event))
+
+
+def required_values(cond: Condition, name: str) -> frozenset[str] | None:
+    """Lower-cased values field ``name`` must have for ``cond`` to match, or None when any value may."""
+    if isinstance(cond, Field):
+        plain = cond.name == name and cond.op is Op.EQ and not cond.every
+        if plain and all(isinstance(v, str) and not _SPECIAL.search(v) for v in cond.values):
+            return frozenset(v.lower() for v in cond.values)
+        return None
+    if isinstance(cond, AllOf):
+        found = [v for v in (required_values(c, name) for c in cond.items) if v is not None]
+        return frozenset.intersection(*found) if found else None
+    if isinstance(cond, AnyOf):
+        each = [required_values(c, name) for c in cond.items]
+        return None if any(v is None for v in each) else frozenset().union(*each)  # type: ignore[arg-type]
+    return None
+
+
+_SPECIAL = re.compile(r"[*?\\]")  # wildcards and escapes: not a plain value
+
+
+def _compiled(cache: dict[str, Predicate], cond: Condition) -> Predicate:
+    """One predicate per distinct condition. Keyed by repr, not equality: ``1 == True == 1.0`` but a
+    field test for each of them matches different text."""
+    key = repr(cond)
+    if key not in cache:
+        cache[key] = compile_condition(cond)
+    return cache[key]
 
 
 def _check_unique(rules: tuple[Rule, ...]) -> None:
@@ -113,10 +187,10 @@ def _check_unique(rules: tuple[Rule, ...]) -> None:
         seen[rule.id] = rule.source
 
 
-def _group(m: _Matcher, event: SecurityEvent) -> str | None:
+def _group(pairs: tuple[tuple[str, str], ...], event: SecurityEvent) -> str | None:
     """``field=value`` pairs of the group (named by the rule's fields), or None when one is missing."""
     parts = []
-    for name, field in zip(m.rule.group_by or m.group_fields, m.group_fields, strict=True):
+    for name, field in pairs:
         value = event.get(field)
         if value is None or value == "" or isinstance(value, list | dict):
             return None
@@ -124,23 +198,23 @@ def _group(m: _Matcher, event: SecurityEvent) -> str | None:
     return ",".join(parts)
 
 
-def _hit(m: _Matcher, event: SecurityEvent) -> Hit | None:
+def _hit(spec: _HitSpec, event: SecurityEvent) -> Hit | None:
     """What the shape needs from the event; None when a distinct-count step's field is missing."""
-    step = m.rule.steps[m.step]
+    distinct, volume_field, travel = spec
     token = None
-    if step.distinct is not None:
-        value = event.get(step.distinct)
+    if distinct is not None:
+        value = event.get(distinct)
         if value is None or value == "":
             return None
         # a short hash: the state counts distinct values without holding them (they may be personal data)
         token = hashlib.blake2b(str(value).encode(), digest_size=6).hexdigest()
     volume = 1.0
-    if m.rule.volume_field:
-        amount = _number(event.get(m.rule.volume_field))
+    if volume_field:
+        amount = _number(event.get(volume_field))
         volume = 1.0 if amount is None else amount
     point = None
-    if m.rule.travel:
-        lat, lon = (_number(event.get(f)) for f in (m.rule.travel.lat_field, m.rule.travel.lon_field))
+    if travel:
+        lat, lon = (_number(event.get(f)) for f in travel)
         point = (lat, lon) if lat is not None and lon is not None else None
     return Hit(int(event.timestamp.timestamp()), event.id, token, volume, point)
 

@@ -83,14 +83,17 @@ def steps(rule: Rule, step: int, state: State, hit: Hit) -> Outcome:
     A later step of a SEQUENCE is not remembered for a group that has seen nothing yet: most groups
     (every successful login's source) never start a sequence, and their state would be written for nothing.
     """
-    if rule.kind is Kind.SEQUENCE and step > 0 and not any(state.get("s", ())):
+    old = state.get("s")
+    if rule.kind is Kind.SEQUENCE and step > 0 and not (old and any(old)):
         return state, None
-    lists = [list(s) for s in state.get("s", [[] for _ in rule.steps])]
-    newest = max([hit.ts, *(e[0] for s in lists for e in s)])
-    if hit.ts < newest - rule.window - rule.lateness:
+    old = old if old is not None else [[] for _ in rule.steps]
+    newest = max(hit.ts, max((e[0] for entries in old for e in entries), default=hit.ts))
+    horizon = newest - rule.window - rule.lateness
+    if hit.ts < horizon:
         return state, None
+    # pruning first keeps the same entries: the pruned ones are the oldest, and _remember keeps the newest
+    lists = [[e for e in entries if e[0] >= horizon] for entries in old]
     lists[step] = _remember(lists[step], hit, keep=2 * rule.steps[step].count)
-    lists = [[e for e in s if e[0] >= newest - rule.window - rule.lateness] for s in lists]
     new = {**state, "s": lists}
     found = _ordered(rule, lists, hit) if rule.kind is Kind.SEQUENCE else _unordered(rule, lists, hit)
     if found is None:
