@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from kafka import KafkaProducer
 
-from streams import records
+from streams import records, schema
 from streams.parsers import ParseResult, Rejected
 
 
@@ -94,7 +94,7 @@ def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str,
     pending: dict[bytes | None, list[dict[str, Any]]] = {}
 
     def flush(key: bytes | None) -> None:
-        producer.send(topic, key=key, value=json.dumps({"events": pending.pop(key)}).encode())
+        producer.send(topic, key=key, value=schema.encode_envelope(pending.pop(key)))
         summary.messages += 1
 
     for n, result in enumerate(results):

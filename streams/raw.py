@@ -7,13 +7,13 @@ the Kafka message's timestamp, so a replay of the topic resolves them the same w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
 
+from streams import schema
 from streams.parsers import FORMATS, ParseContext, Rejected
 
 DeadLetter = Callable[[Any, str, Any, int], Awaitable[None]]
@@ -52,7 +52,7 @@ def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any
             if batch:
                 key = batch[0].get("datalek.asset") or batch[0].get("host.name")
                 await events.send(key=str(key).encode() if key else None,
-                                  value=json.dumps({"events": batch}).encode())
+                                  value=schema.encode_envelope(batch))
 
     normalise.__name__ = f"normalise_{fmt}"
     return normalise

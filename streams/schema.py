@@ -19,6 +19,7 @@ from incidents.errors import InvalidEvent
 from incidents.security_event import SCHEMA_VERSION, Outcome, SecurityEvent
 
 REQUIRED = ("@timestamp", "event.category", "event.action")
+OUTCOMES = frozenset(o.value for o in Outcome)
 STRING_FIELDS = ("event.id", "event.action", "user.name", "source.ip", "host.name", "datalek.asset",
                  "event.dataset", "event.kind")
 
@@ -87,7 +88,7 @@ def _check_fields(fields: Mapping[str, Any]) -> None:
             isinstance(categories, list) and all(isinstance(c, str) for c in categories)):
         raise InvalidEvent("event.category: expected a string or a list of strings")
     outcome = fields.get("event.outcome", "unknown")
-    if outcome not in {o.value for o in Outcome}:
+    if outcome not in OUTCOMES:
         raise InvalidEvent(f"event.outcome: {outcome!r} is not one of success, failure, unknown")
 
 
