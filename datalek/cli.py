@@ -16,7 +16,7 @@ from rich.table import Table
 
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
-from datalek.cli_common import db_label, err, fail, migrate, migrated, out, read_incident, reader
+from datalek.cli_common import db_label, err, fail, migrate, migrated, out, read_incident, reader, use_token
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
@@ -30,6 +30,13 @@ app = typer.Typer(help="datalek: personal-data breach tracker (GDPR Art. 33/34).
 incidents_cli = typer.Typer(help="Read incidents.", no_args_is_help=True)
 app.add_typer(incidents_cli, name="incidents")
 SCENARIO = Path(__file__).with_name("scenarios") / "24online-password-guessing.jsonl"
+
+
+@app.callback()
+def root(token: Annotated[str | None, typer.Option(
+        "--token", help="your personal API token (instead of DATALEK_TOKEN)", show_default=False)] = None) -> None:
+    """datalek: personal-data breach tracker (GDPR Art. 33/34)."""
+    use_token(token)
 
 
 @app.command()
@@ -166,7 +173,7 @@ def list_incidents(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     """Incidents, newest first."""
     container = migrated(Settings())
     with container.uow() as uow:
-        reader(uow)
+        reader(uow, container.settings)
         items = uow.incidents.list()
     if as_json:
         for i in items:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from datalek import identity
 from datalek.bootstrap import Container, utc_now
 from datalek.settings import Settings
 from incidents.errors import IncidentError
 from incidents.model import Incident
-from incidents.persistence import audit, database, users
+from incidents.persistence import audit, database
 from incidents.persistence.uow import SqlUnitOfWork
 
 out = Console()
@@ -48,12 +49,34 @@ def migrated(settings: Settings) -> Container:
     return container
 
 
-def reader(uow: SqlUnitOfWork) -> str:
+_TOKEN: dict[str, str] = {}  # the root option --token, when given (it beats DATALEK_TOKEN)
+
+
+def use_token(token: str | None) -> None:
+    if token:
+        _TOKEN["token"] = token
+
+
+def _identity_settings(settings: Settings) -> Settings:
+    token = _TOKEN.get("token")
+    return settings.model_copy(update={"token": SecretStr(token)}) if token else settings
+
+
+def reader(uow: SqlUnitOfWork, settings: Settings) -> str:
     """The registered user reading incidents (audited), or a clear refusal."""
     try:
-        return users.reader(uow.session, getpass.getuser())
+        return identity.reader(uow.session, _identity_settings(settings))
     except IncidentError as e:
         raise fail(str(e)) from e
+
+
+def acting(container: Container) -> str:
+    """The registered person acting (token, or the OS account on a single-user machine), or a clear refusal."""
+    with container.session_factory() as session:
+        try:
+            return identity.person(session, _identity_settings(container.settings)).name
+        except IncidentError as e:
+            raise fail(str(e)) from e
 
 
 def read_incident(container: Container, incident_id: str, *, action: str) -> tuple[Incident, list[dict[str, Any]]]:
@@ -64,6 +87,6 @@ def read_incident(container: Container, incident_id: str, *, action: str) -> tup
         except IncidentError as e:
             raise fail(str(e)) from e
         trail = audit.trail(uow.session, incident.id)
-        uow.audit(incident.id, at=utc_now(), actor=reader(uow), action=action)
+        uow.audit(incident.id, at=utc_now(), actor=reader(uow, container.settings), action=action)
         uow.commit()
     return incident, trail

@@ -1,21 +1,24 @@
 """CLI of the GDPR workflow: users, workflow steps, the breach register and the offline assessment.
 
-People are identified by their OS account and must be registered (`datalek users add`) with a role.
+People act through their personal token, or on a single-user machine their OS account (`datalek.identity`),
+and must be registered (`datalek users add`) with a role.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
+from datalek import identity
 from datalek.bootstrap import utc_now
-from datalek.cli_common import fail, migrated, read_incident, reader
+from datalek.cli_common import acting, fail, migrated, read_incident, reader
 from datalek.settings import Settings
 from incidents import register, services
 from incidents import workflow as wf
@@ -31,14 +34,13 @@ register_cli = typer.Typer(help="The breach register (Art. 33(5)).", no_args_is_
 Reason = Annotated[str, typer.Option("--reason", help="why (kept in the audit log)")]
 
 
-def whoami() -> str:
-    return getpass.getuser()
-
-
 def _when(value: str | None) -> datetime | None:
     if value is None:
         return None
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as e:
+        raise fail(f"{value!r} is not an ISO 8601 time, e.g. 2026-11-20T09:30+01:00") from e
     if moment.tzinfo is None:
         raise fail(f"{value!r}: give a UTC offset, e.g. 2026-11-20T09:30+01:00")
     return moment
@@ -46,8 +48,9 @@ def _when(value: str | None) -> datetime | None:
 
 def _step(incident_id: str, step: services.Step) -> Incident:
     container = migrated(Settings())
+    name = acting(container)
     try:
-        incident = services.act(container.uow(), incident_id, actor_name=whoami(), now=utc_now(), step=step)
+        incident = services.act(container.uow(), incident_id, actor_name=name, now=utc_now(), step=step)
     except (IncidentError, ValueError) as e:
         raise fail(str(e)) from e
     typer.echo(f"{incident.id[:8]} is {incident.status.value}")
@@ -70,21 +73,29 @@ def dismiss(incident_id: str, reason: Reason) -> None:
     _step(incident_id, _move(Status.DISMISSED, reason))
 
 
+BeforeDetection = Annotated[bool, typer.Option(
+    "--before-detection", help="the organisation knew before datalek's first detection (confirms an earlier time)")]
+
+
 @workflow_cli.command()
 def confirm(incident_id: str, reason: Reason,
-            aware_at: Annotated[str | None, typer.Option(help="ISO time of awareness; default now")] = None) -> None:
+            aware_at: Annotated[str | None, typer.Option(help="ISO time of awareness; default now")] = None,
+            before_detection: BeforeDetection = False) -> None:
     """Confirm a personal-data breach; the moment of awareness starts the 72-hour clock."""
     aware = _when(aware_at)
-    _step(incident_id, lambda i, a: wf.confirm(i, at=utc_now(), actor=a, reason=reason, became_aware_at=aware))
+    _step(incident_id, lambda i, a: wf.confirm(i, at=utc_now(), actor=a, reason=reason, became_aware_at=aware,
+                                               before_detection=before_detection))
 
 
 @workflow_cli.command()
-def awareness(incident_id: str, aware_at: str, reason: Reason) -> None:
+def awareness(incident_id: str, reason: Reason,
+              aware_at: Annotated[str, typer.Option(help="ISO time of awareness, with its UTC offset")],
+              before_detection: BeforeDetection = False) -> None:
     """Correct the moment of awareness (with a reason)."""
     aware = _when(aware_at)
     assert aware is not None
     _step(incident_id, lambda i, a: wf.change_awareness(i, became_aware_at=aware, at=utc_now(), actor=a,
-                                                        reason=reason))
+                                                        reason=reason, before_detection=before_detection))
 
 
 @workflow_cli.command()
@@ -159,27 +170,73 @@ def follow_up(incident_id: str, kind: wf.FollowUpKind, text: Annotated[str, type
 
 
 @users_cli.command("add")
-def add_user(name: str, role: wf.Role) -> None:
-    """Register a person (the first one registered bootstraps; later ones need an admin)."""
+def add_user(name: str, role: wf.Role,
+             token: Annotated[bool, typer.Option("--token", help="also issue their token (printed once)")] = False,
+             ) -> None:
+    """Register a person (an admin does; the very first person registered becomes the admin)."""
     container = migrated(Settings())
+    with container.session_factory() as session:
+        bootstrap = not users.registered(session)
+    by = f"os:{identity.os_account()}" if bootstrap else acting(container)
     try:
         with container.session_factory.begin() as session:
-            users.add(session, name=name, role=role, by=whoami(), at=utc_now())
+            given = users.add(session, name=name, role=role, by=by, at=utc_now())
+            issued = users.issue_token(session, name=name, by=name if bootstrap else by, at=utc_now()) \
+                if bootstrap or token else None
     except IncidentError as e:
         raise fail(str(e)) from e
+    first = " (the first person registered administers people)" if bootstrap else ""
+    typer.echo(f"{name} is {given.value}{first}", err=issued is not None)
+    if issued:
+        typer.echo(f"token for {name}, shown once: put it in DATALEK_TOKEN", err=True)
+        typer.echo(issued)
+
+
+@users_cli.command("role")
+def change_role(name: str, role: wf.Role) -> None:
+    """Change a person's role (admins only; audited)."""
+    _people_change(lambda session, by: users.change_role(session, name=name, role=role, by=by, at=utc_now()))
     typer.echo(f"{name} is {role.value}")
+
+
+@users_cli.command("remove")
+def remove_user(name: str) -> None:
+    """Remove a person; their token stops working (admins only; audited)."""
+    _people_change(lambda session, by: users.remove(session, name=name, by=by, at=utc_now()))
+    typer.echo(f"{name} is removed")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """Registered people, their roles and whether they hold a token."""
+    container = migrated(Settings())
+    acting(container)
+    with container.session_factory() as session:
+        for p in users.people(session):
+            typer.echo(f"{p['name']:<24} {p['role']:<16} token={p['token']} added {p['added_at']} by {p['added_by']}")
 
 
 @users_cli.command("token")
 def issue_token(name: str) -> None:
-    """Issue a new API token for the web console (replaces the old one); printed once, only its hash is kept."""
+    """Issue a new API token (web, API, CLI) replacing the old one; printed once, only its hash is kept."""
     container = migrated(Settings())
+    by = acting(container)
     try:
         with container.session_factory.begin() as session:
-            token = users.issue_token(session, name=name, by=whoami(), at=utc_now())
+            token = users.issue_token(session, name=name, by=by, at=utc_now())
     except IncidentError as e:
         raise fail(str(e)) from e
     typer.echo(token)
+
+
+def _people_change(change: Callable[[Session, str], None]) -> None:
+    container = migrated(Settings())
+    by = acting(container)
+    try:
+        with container.session_factory.begin() as session:
+            change(session, by)
+    except IncidentError as e:
+        raise fail(str(e)) from e
 
 
 @register_cli.command("export")
@@ -198,7 +255,7 @@ def export_register(fmt: Annotated[str, typer.Option("--format", help="csv or js
 def register_entries(settings: Settings) -> list[dict[str, object]]:
     container = migrated(settings)
     with container.uow() as uow:
-        who = reader(uow)
+        who = reader(uow, settings)
         incidents = uow.incidents.list(limit=None)
         entries = [register.entry(i, audit.trail(uow.session, i.id)) for i in incidents]
         for i in incidents:

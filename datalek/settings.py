@@ -59,6 +59,12 @@ class OrganisationSettings(_Section):
     inventory: Path | None = None  # None: the shipped inventory of the example organisation
 
 
+class IdentitySettings(_Section):
+    # True only on a machine where one person has the OS account that runs datalek: the CLI then acts as that
+    # account (its real uid, never $USER/$LOGNAME). Otherwise the CLI needs a personal token (DATALEK_TOKEN).
+    single_user: bool = False
+
+
 class Settings(BaseSettings):
     """All configuration. Nested sections use ``__``: ``DATALEK_KAFKA__BOOTSTRAP``."""
 
@@ -70,6 +76,8 @@ class Settings(BaseSettings):
     detection: DetectionSettings = DetectionSettings()
     alerts: AlertSettings = AlertSettings()
     organisation: OrganisationSettings = OrganisationSettings()
+    identity: IdentitySettings = IdentitySettings()
+    token: SecretStr | None = None  # DATALEK_TOKEN: the personal API token the CLI acts with
 
     def masked(self) -> dict[str, object]:
         """Settings for display: secrets stay masked."""

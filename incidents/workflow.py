@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from incidents.assessment import BreachFacts, Decision, deadlines
@@ -164,21 +164,37 @@ class FollowUpRecorded(IncidentEvent):
     text: str
 
 
+CLOCK_SKEW = timedelta(minutes=5)  # an awareness time this far ahead of the clock is still accepted
+
+
+def checked_awareness(incident: Incident, became_aware_at: datetime, *, at: datetime,
+                      before_detection: bool = False) -> datetime:
+    """The awareness time in UTC, if plausible: not in the future, and not before the first detection unless
+    the person says so explicitly (the organisation may have known earlier, e.g. from a customer's call)."""
+    aware = deadlines.as_utc(became_aware_at, field="became_aware_at")
+    _needs(aware <= at + CLOCK_SKEW, f"the awareness time {aware:%Y-%m-%d %H:%M} UTC lies in the future")
+    _needs(before_detection or aware >= incident.opened_at,
+           f"the awareness time {aware:%Y-%m-%d %H:%M} UTC is before the first detection "
+           f"({incident.opened_at:%Y-%m-%d %H:%M} UTC); confirm that you knew earlier (--before-detection)")
+    return aware
+
+
 def confirm(incident: Incident, *, at: datetime, actor: Actor, reason: str,
-            became_aware_at: datetime | None = None) -> tuple[Incident, StatusChanged]:
+            became_aware_at: datetime | None = None, before_detection: bool = False,
+            ) -> tuple[Incident, StatusChanged]:
     """A personal-data breach is confirmed in triage; awareness starts the 72-hour clock."""
-    aware = deadlines.as_utc(became_aware_at or at, field="became_aware_at")
+    aware = checked_awareness(incident, became_aware_at or at, at=at, before_detection=before_detection)
     return transition(replace(incident, became_aware_at=aware), S.CONFIRMED, at=at, actor=actor, reason=reason)
 
 
 def change_awareness(incident: Incident, *, became_aware_at: datetime, at: datetime, actor: Actor,
-                     reason: str) -> tuple[Incident, AwarenessChanged]:
+                     reason: str, before_detection: bool = False) -> tuple[Incident, AwarenessChanged]:
     """Correct the moment of awareness; a written reason is required and kept."""
     _needs(incident.became_aware_at is not None, "the incident is not confirmed yet")
     if actor.role not in _TRIAGERS:
         raise NotPermitted(f"role {actor.role.value} may not change the awareness time")
     _needs(bool(reason.strip()), "changing the awareness time needs a written reason")
-    aware = deadlines.as_utc(became_aware_at, field="became_aware_at")
+    aware = checked_awareness(incident, became_aware_at, at=at, before_detection=before_detection)
     event = AwarenessChanged(id=str(uuid.uuid4()), at=at, incident_id=incident.id,
                              previous=str(incident.became_aware_at), became_aware_at=aware.isoformat(),
                              actor=actor.name, reason=reason.strip())

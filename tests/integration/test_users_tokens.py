@@ -1,6 +1,5 @@
 """Per-user API tokens: random, shown once, stored only as a hash; who may issue them (SQLite and PostgreSQL)."""
 
-import getpass
 import hashlib
 
 import pytest
@@ -72,13 +71,17 @@ def test_only_an_admin_issues_tokens_for_other_people(factory):
 
 
 def test_users_token_prints_a_token_that_authenticates(tmp_path):
-    me = getpass.getuser()
-    assert datalek(tmp_path, "users", "add", me, "analyst").returncode == 0
-    result = datalek(tmp_path, "users", "token", me)
+    admin = datalek(tmp_path, "users", "add", "adam", "admin").stdout.strip()
+    assert datalek(tmp_path, "users", "add", "ann", "analyst", token=admin).returncode == 0
+    assert datalek(tmp_path, "users", "add", "fien", "privacy_officer", token=admin).returncode == 0
+    result = datalek(tmp_path, "users", "token", "ann", token=admin)
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
-    refused = datalek(tmp_path, "users", "token", "someone-else")
+    again = datalek(tmp_path, "users", "token", "ann", token=token)  # people renew their own
+    refused = datalek(tmp_path, "users", "token", "fien", token=again.stdout.strip())
     assert refused.returncode == 2 and "admin" in refused.stderr
+    token = again.stdout.strip()
+    me = "ann"
     engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
     with database.session_factory(engine)() as session:
         assert users.authenticate(session, token).name == me

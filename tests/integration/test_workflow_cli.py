@@ -1,6 +1,5 @@
 """The GDPR workflow from the command line, as an FG and an analyst would use it (SQLite, no broker)."""
 
-import getpass
 import json
 import os
 import subprocess
@@ -16,9 +15,10 @@ from tests.unit.test_services import HOUR, NOW, detection
 FACTS = SCENARIO.parent / "24online-facts.json"
 
 
-def datalek(tmp_path, *args):
+def datalek(tmp_path, *args, token=None, **extra_env):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATALEK_")}
     env["DATALEK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'd.db'}"
+    env |= ({"DATALEK_TOKEN": token} if token else {}) | extra_env
     return subprocess.run([sys.executable, "-m", "datalek", *args], env=env, cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
 
@@ -45,39 +45,85 @@ def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
     services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1", asset="klantportaal"),
                               now=NOW, correlation_window=HOUR, prefill=load_inventory().prefill)
     engine.dispose()
-    me = getpass.getuser()
     ref = json.loads(datalek(tmp_path, "incidents", "list", "--json").stdout.splitlines()[0])["id"][:8]
 
     refused = datalek(tmp_path, "incidents", "triage", ref)
-    assert refused.returncode == 2 and "is not a datalek user" in refused.stderr
-    assert datalek(tmp_path, "users", "add", me, "privacy_officer").returncode == 0
-    template = json.loads(datalek(tmp_path, "incidents", "facts-template", ref).stdout)
+    assert refused.returncode == 2 and "who is acting" in refused.stderr
+    boss = datalek(tmp_path, "users", "add", "boss", "privacy_officer")
+    assert boss.returncode == 0 and "boss is admin" in boss.stderr  # the first person registered is the admin
+    admin = boss.stdout.strip()
+    fg = datalek(tmp_path, "users", "add", "fien", "privacy_officer", "--token", token=admin).stdout.strip()
+    assert fg and fg != admin
+    template = json.loads(datalek(tmp_path, "incidents", "facts-template", ref, token=fg).stdout)
     assert template["nature"] == ["confidentiality"] and "access_credentials" in template["data_categories"]
+    early = datalek(tmp_path, "incidents", "confirm", ref, "--reason", "r", "--aware-at", "2026-11-20T10:00+01:00",
+                    token=fg)
+    assert early.returncode == 2 and "before the first detection" in early.stderr
+    bad = datalek(tmp_path, "incidents", "confirm", ref, "--reason", "r", "--aware-at", "gisteren 10:00", token=fg)
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr and "Traceback" not in bad.stderr
     for args in (["triage", ref], ["confirm", ref, "--reason", "accounts guessed", "--aware-at",
-                                   "2026-11-20T10:00:00+01:00"],
+                                   "2026-11-20T10:00:00+01:00", "--before-detection"],
                  ["facts", ref, str(FACTS)], ["decide", ref]):
-        step = datalek(tmp_path, "incidents", *args)
+        step = datalek(tmp_path, "incidents", *args, token=fg)
         assert step.returncode == 0, step.stderr
-    ap = datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "md").stdout
+    ap = datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "md", token=fg).stdout
     assert ap.startswith("# Concept-melding datalek") and "### 9.3" in ap and "Volledigheidscontrole" in ap
-    edpb = json.loads(datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "json").stdout)
+    edpb = json.loads(datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "json", token=fg).stdout)
     assert edpb["incident_id"].startswith(ref) and "3.1.2" in edpb["missing_ap_answers"]
-    notice = datalek(tmp_path, "draft", ref, "--kind", "subjects", "--lang", "en", "--format", "html").stdout
+    notice = datalek(tmp_path, "draft", ref, "--kind", "subjects", "--lang", "en", "--format", "html", token=fg).stdout
     assert "<h1>Information about a data breach at 24 Online</h1>" in notice
-    clock = json.loads(datalek(tmp_path, "incidents", "show", ref, "--json").stdout)["regulator_clock"]
+    clock = json.loads(datalek(tmp_path, "incidents", "show", ref, "--json", token=fg).stdout)["regulator_clock"]
     assert clock["deadline"].startswith("2026-11-23T09:00") and clock["overdue"] is True
     assert clock["deadline_local"].startswith("2026-11-23 10:00")
     late = datalek(tmp_path, "incidents", "report", ref, "--meldnummer", "AP-1", "--reported-at",
-                   "2026-11-24T09:00:00+00:00")
+                   "2026-11-24T09:00:00+00:00", token=fg)
     assert late.returncode == 2 and "delay" in late.stderr.lower()
     assert datalek(tmp_path, "incidents", "report", ref, "--meldnummer", "AP-1", "--reported-at",
-                   "2026-11-24T09:00:00+00:00", "--delay-reason", "scope unclear").returncode == 0
-    shown = json.loads(datalek(tmp_path, "incidents", "show", ref, "--json").stdout)
+                   "2026-11-24T09:00:00+00:00", "--delay-reason", "scope unclear", token=fg).returncode == 0
+    shown = json.loads(datalek(tmp_path, "incidents", "show", ref, "--json", token=fg).stdout)
     assert shown["status"] == "reported" and "regulator_clock" not in shown
-    register = json.loads(datalek(tmp_path, "register", "export", "--format", "json").stdout)["register"]
+    register = json.loads(datalek(tmp_path, "register", "export", "--format", "json", token=fg).stdout)["register"]
     [entry] = register
     assert entry["meldnummer"] == "AP-1" and entry["delay_reason"] == "scope unclear"
     assert [a["action"] for a in entry["audit_trail"]][-2:] == ["status.changed", "incident.viewed"]
     assert {"draft.ap", "draft.subjects"} <= {a["action"] for a in entry["audit_trail"]}
-    csv_text = datalek(tmp_path, "register", "export", "--format", "csv").stdout
+    csv_text = datalek(tmp_path, "register", "export", "--format", "csv", token=fg).stdout
     assert csv_text.splitlines()[0].startswith("id,title,status")
+
+
+def test_the_environment_cannot_forge_who_acts(tmp_path):
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    database.upgrade(engine)
+    services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1", asset="klantportaal"),
+                              now=NOW, correlation_window=HOUR, prefill=load_inventory().prefill)
+    engine.dispose()
+    admin = datalek(tmp_path, "users", "add", "alice", "admin").stdout.strip()
+    datalek(tmp_path, "users", "add", "carol", "privacy_officer", token=admin)
+    analyst = datalek(tmp_path, "users", "add", "bob", "analyst", "--token", token=admin).stdout.strip()
+    ref = json.loads(datalek(tmp_path, "incidents", "list", "--json", token=analyst).stdout.splitlines()[0])["id"][:8]
+    assert datalek(tmp_path, "incidents", "triage", ref, token=analyst).returncode == 0
+    for forged in ({"LOGNAME": "carol", "USER": "carol"}, {"LOGNAME": "alice", "USER": "alice"}):
+        step = datalek(tmp_path, "incidents", "dismiss", ref, "--reason", "x", **forged)
+        assert step.returncode == 2 and "who is acting" in step.stderr
+        assert datalek(tmp_path, "users", "token", "carol", **forged).returncode == 2
+        assert datalek(tmp_path, "users", "add", "mallory", "admin", **forged).returncode == 2
+    # single-user mode trusts the real OS account of the process, which is not carol whatever LOGNAME says
+    single = datalek(tmp_path, "incidents", "dismiss", ref, "--reason", "x", LOGNAME="carol", USER="carol",
+                     DATALEK_IDENTITY__SINGLE_USER="true")
+    assert single.returncode == 2 and "carol" not in single.stderr
+    refused = datalek(tmp_path, "incidents", "dismiss", ref, "--reason", "x", token=analyst)
+    assert refused.returncode == 0  # analysts may dismiss in triage; deciding is the FG's
+    assert datalek(tmp_path, "users", "role", "bob", "privacy_officer", token=analyst).returncode == 2
+    assert datalek(tmp_path, "users", "role", "alice", "analyst", token=admin).returncode == 2  # last admin
+    assert datalek(tmp_path, "users", "remove", "bob", token=admin).returncode == 0
+    assert datalek(tmp_path, "incidents", "list", token=analyst).returncode == 2  # removed: token is dead
+    assert datalek(tmp_path, "users", "add", " ", "analyst", token=admin).returncode == 2
+    trail = datalek(tmp_path, "register", "export", "--format", "json", token=admin)
+    assert trail.returncode == 0
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    with database.session_factory(engine)() as session:
+        from incidents.persistence.audit import trail as audit_trail
+        people = [(a["actor"], a["action"]) for a in audit_trail(session, "-")]
+    engine.dispose()
+    assert ("alice", "user.added") in people and ("alice", "user.removed") in people
+    assert ("alice", "user.token_issued") in people and people[0][0].startswith("os:")

@@ -79,8 +79,26 @@ def test_dismissal_needs_a_written_reason():
 def test_confirmation_sets_awareness_which_starts_the_72_hour_clock():
     confirmed, event = wf.confirm(incident(Status.TRIAGE), at=T0, actor=ANALYST, reason="customer data seen")
     assert confirmed.became_aware_at == T0 and event.to_status == "confirmed"
+    later = T0 + timedelta(hours=2)
+    confirmed, _ = wf.confirm(incident(Status.TRIAGE), at=T0 + timedelta(hours=5), actor=ANALYST, reason="r",
+                              became_aware_at=later)
+    assert confirmed.became_aware_at == later
+
+
+def test_awareness_in_the_future_is_refused_beyond_a_small_clock_skew():
+    with pytest.raises(wf.MissingInformation, match="future"):
+        wf.confirm(incident(Status.TRIAGE), at=T0, actor=ANALYST, reason="r", became_aware_at=T0 + timedelta(days=30))
+    confirmed, _ = wf.confirm(incident(Status.TRIAGE), at=T0, actor=ANALYST, reason="r",
+                              became_aware_at=T0 + timedelta(minutes=3))
+    assert confirmed.became_aware_at == T0 + timedelta(minutes=3)
+
+
+def test_awareness_before_the_first_detection_needs_an_explicit_confirmation():
     earlier = T0 - timedelta(hours=5)
-    confirmed, _ = wf.confirm(incident(Status.TRIAGE), at=T0, actor=ANALYST, reason="r", became_aware_at=earlier)
+    with pytest.raises(wf.MissingInformation, match="before the first detection"):
+        wf.confirm(incident(Status.TRIAGE), at=T0, actor=ANALYST, reason="r", became_aware_at=earlier)
+    confirmed, _ = wf.confirm(incident(Status.TRIAGE), at=T0, actor=ANALYST, reason="r", became_aware_at=earlier,
+                              before_detection=True)
     assert confirmed.became_aware_at == earlier
 
 
@@ -89,7 +107,7 @@ def test_awareness_can_be_corrected_only_with_a_reason():
     with pytest.raises(wf.MissingInformation):
         wf.change_awareness(confirmed, became_aware_at=T0 - timedelta(hours=1), at=T0, actor=ANALYST, reason="")
     changed, event = wf.change_awareness(confirmed, became_aware_at=T0 - timedelta(hours=1), at=T0,
-                                         actor=ANALYST, reason="log shows earlier alert")
+                                         actor=ANALYST, reason="log shows earlier alert", before_detection=True)
     assert changed.became_aware_at == T0 - timedelta(hours=1) and event.reason == "log shows earlier alert"
 
 
