@@ -210,6 +210,7 @@ def _register_workflow() -> None:
         incidents_cli.registered_commands.append(command)
     app.add_typer(w.users_cli, name="users")
     app.add_typer(w.register_cli, name="register")
+    app.add_typer(w.audit_cli, name="audit")
     app.command("assess")(w.assess_command)
     app.command("draft")(w.draft)
 

@@ -31,6 +31,7 @@ from incidents.persistence import audit, users
 workflow_cli = typer.Typer(no_args_is_help=True)
 users_cli = typer.Typer(help="People who may act on incidents, with their role.", no_args_is_help=True)
 register_cli = typer.Typer(help="The breach register (Art. 33(5)).", no_args_is_help=True)
+audit_cli = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 Reason = Annotated[str, typer.Option("--reason", help="why (kept in the audit log)")]
 
 
@@ -250,6 +251,20 @@ def export_register(fmt: Annotated[str, typer.Option("--format", help="csv or js
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+@audit_cli.command("verify")
+def verify_audit() -> None:
+    """Check the audit log's hash chain: exit 1 naming the first deleted, inserted or altered row."""
+    container = migrated(Settings())
+    with container.uow() as uow:
+        reader(uow, container.settings)
+        result = audit.verify(uow.session)
+    if not result.intact:
+        typer.echo(f"audit log BROKEN at row {result.broken_at} (row {result.rows} in order): {result.reason}",
+                   err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"audit log intact: {result.rows} rows, chain verified")
 
 
 def register_entries(settings: Settings) -> list[dict[str, object]]:

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from incidents.messages import IncidentEvent
-from incidents.persistence import users
+from incidents.persistence import audit, users
 from incidents.persistence.repository import SqlIncidentRepository
-from incidents.persistence.rows import AuditRow, OutboxRow
+from incidents.persistence.rows import OutboxRow
 from incidents.workflow import Actor
 
 
@@ -28,8 +28,8 @@ class SqlUnitOfWork:
 
     def audit(self, incident_id: str, *, at: datetime, actor: str, action: str, reason: str = "",
               from_status: str | None = None, to_status: str | None = None) -> None:
-        self.session.add(AuditRow(incident_id=incident_id, at=at, actor=actor, action=action,
-                                  reason=reason, from_status=from_status, to_status=to_status))
+        audit.append(self.session, incident_id=incident_id, at=at, actor=actor, action=action, reason=reason,
+                     from_status=from_status, to_status=to_status)
 
     def publish(self, events: list[IncidentEvent]) -> None:
         for e in events:

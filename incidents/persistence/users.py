@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from incidents.errors import IncidentError
-from incidents.persistence.rows import AuditRow, UserRow
+from incidents.persistence import audit
+from incidents.persistence.rows import UserRow
 from incidents.workflow import Actor, NotPermitted, Role
 
 
@@ -110,7 +111,7 @@ def _keep_an_admin(session: Session) -> None:
 
 
 def _audit(session: Session, *, at: datetime, by: str, action: str, reason: str) -> None:
-    session.add(AuditRow(incident_id=PEOPLE_LOG, at=at, actor=by, action=action, reason=reason))
+    audit.append(session, incident_id=PEOPLE_LOG, at=at, actor=by, action=action, reason=reason)
 
 
 def reader(session: Session, name: str) -> str:
