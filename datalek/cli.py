@@ -16,7 +16,18 @@ from rich.table import Table
 
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
-from datalek.cli_common import db_label, err, fail, migrate, migrated, out, read_incident, reader, use_token
+from datalek.cli_common import (
+    db_label,
+    err,
+    fail,
+    migrate,
+    migrated,
+    out,
+    read_incident,
+    reader,
+    shown,
+    use_token,
+)
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
@@ -112,7 +123,7 @@ def ingest(
     out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected} "
               f"({summary.rate:,.0f} events/s)")
     for reason in summary.reasons[:20]:
-        err.print(f"  rejected {reason}")
+        err.print(f"  rejected {shown(reason)}")
 
 
 @app.command()
@@ -181,8 +192,8 @@ def list_incidents(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
         return
     table = Table("id", "status", "opened (UTC)", "asset", "rules", "events")
     for i in items:
-        table.add_row(i.id[:8], i.status.value, i.opened_at.strftime("%Y-%m-%d %H:%M"), i.asset or "-",
-                      ", ".join(i.rule_ids), str(len(i.event_ids)))
+        table.add_row(i.id[:8], i.status.value, i.opened_at.strftime("%Y-%m-%d %H:%M"), shown(i.asset or "-"),
+                      shown(", ".join(i.rule_ids)), str(len(i.event_ids)))
     out.print(table if items else "no incidents")
 
 
@@ -200,7 +211,7 @@ def show_incident(
     for key, value in data.items():
         if value not in (None, [], {}):
             text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-            out.print(f"[bold]{key:>20}[/] {text}")
+            out.print(f"[bold]{key:>20}[/] {shown(text)}")
 
 
 def _register_workflow() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 from pydantic import SecretStr
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -16,6 +17,7 @@ from datalek.bootstrap import Container, utc_now
 from datalek.settings import Settings
 from incidents.errors import IncidentError
 from incidents.model import Incident
+from incidents.text import visible
 from incidents.persistence import audit, database
 from incidents.persistence.uow import SqlUnitOfWork
 
@@ -23,8 +25,13 @@ out = Console()
 err = Console(stderr=True)
 
 
+def shown(value: object) -> str:
+    """A value for the console: its control characters visible, its brackets not Rich markup."""
+    return escape(visible(str(value)))
+
+
 def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {shown(message)}")
     return typer.Exit(code=2)
 
 

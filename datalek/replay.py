@@ -27,6 +27,7 @@ from incidents.memory import MemoryUnitOfWork
 from incidents.model import Incident
 from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
+from incidents.text import visible
 from streams import records, schema
 from streams.parsers import FORMATS, ParseContext, Rejected
 
@@ -149,9 +150,13 @@ def replay_command(
 
 
 def _line(record: dict[str, Any]) -> str:
+    return visible(_text(record)) + "\n"
+
+
+def _text(record: dict[str, Any]) -> str:
     if record["kind"] == "detection":
-        return f"detection {record['rule_id']} {record['window_start']} asset={record['asset']}: {record['summary']}\n"
+        return f"detection {record['rule_id']} {record['window_start']} asset={record['asset']}: {record['summary']}"
     if record["kind"] == "incident":
         return (f"incident  {record['id'][:8]} {record['opened_at']} asset={record['asset']} "
-                f"rules={','.join(record['rule_ids'])} events={len(record['event_ids'])}: {record['title']}\n")
-    return ("summary   " + ", ".join(f"{k} {v}" for k, v in record.items() if k != "kind") + "\n")
+                f"rules={','.join(record['rule_ids'])} events={len(record['event_ids'])}: {record['title']}")
+    return "summary   " + ", ".join(f"{k} {v}" for k, v in record.items() if k != "kind")

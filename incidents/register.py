@@ -12,6 +12,7 @@ from typing import Any
 
 from incidents.assessment import assess
 from incidents.model import Incident
+from incidents.text import from_spreadsheet_cell, spreadsheet_cell
 
 COLUMNS = ("id", "title", "status", "related_to", "opened_at", "became_aware_at", "asset", "breach_types",
            "severity_hints", "rule_ids", "data_inventory", "facts", "severity", "decision", "decided_at",
@@ -52,7 +53,7 @@ def to_csv(entries: Iterable[Mapping[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
     for e in entries:
-        writer.writerow({k: json.dumps(e[k], ensure_ascii=False) if k in _NESTED else e[k] for k in COLUMNS})
+        writer.writerow({k: _cell(json.dumps(e[k], ensure_ascii=False) if k in _NESTED else e[k]) for k in COLUMNS})
     return out.getvalue()
 
 
@@ -60,5 +61,10 @@ def from_csv(text: str) -> list[dict[str, Any]]:
     """Read an exported CSV back (for checks and migrations between installations)."""
     rows = []
     for row in csv.DictReader(io.StringIO(text)):
-        rows.append({k: json.loads(v) if k in _NESTED else (v or None) for k, v in row.items()})
+        rows.append({k: json.loads(from_spreadsheet_cell(v)) if k in _NESTED else (from_spreadsheet_cell(v) or None)
+                     for k, v in row.items()})
     return rows
+
+
+def _cell(value: Any) -> Any:
+    return spreadsheet_cell(value) if isinstance(value, str) else value

@@ -127,3 +127,19 @@ def test_the_environment_cannot_forge_who_acts(tmp_path):
     engine.dispose()
     assert ("alice", "user.added") in people and ("alice", "user.removed") in people
     assert ("alice", "user.token_issued") in people and people[0][0].startswith("os:")
+
+
+def test_hostile_values_are_printed_as_data_not_markup_or_terminal_control(tmp_path):
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    database.upgrade(engine)
+    hostile = "srv[/bold]\x1b[2J\u202e"
+    services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1", asset=hostile),
+                              now=NOW, correlation_window=HOUR)
+    engine.dispose()
+    listed = datalek(tmp_path, "incidents", "list")
+    assert listed.returncode == 0, listed.stderr
+    ref = json.loads(datalek(tmp_path, "incidents", "list", "--json").stdout.splitlines()[0])["id"][:8]
+    shown = datalek(tmp_path, "incidents", "show", ref)
+    for output in (listed.stdout, shown.stdout):
+        assert "\x1b" not in output and "\u202e" not in output
+    assert "srv[/bold]\\u001b[2J\\u202e" in shown.stdout

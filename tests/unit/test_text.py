@@ -1,0 +1,34 @@
+"""Values from events are shown as data: no terminal control, no bidi tricks, no spreadsheet formulas."""
+
+import pytest
+
+from incidents import register
+from incidents.text import spreadsheet_cell, visible
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("srv\x1b[31mred", "srv\\u001b[31mred"),
+    ("invoice\u202egpj.exe", "invoice\\u202egpj.exe"),
+    ("line\nbreak\ttab", "line\\u000abreak\\u0009tab"),
+    ("klantportaal", "klantportaal"),
+    ("Jan Jänssen", "Jan Jänssen"),
+])
+def test_control_and_bidi_characters_become_visible_escapes(raw, shown):
+    assert visible(raw) == shown
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+                                  "\t=1", "\r=1"])
+def test_spreadsheet_formulas_are_neutralised(cell):
+    assert spreadsheet_cell(cell) == "'" + cell
+    assert spreadsheet_cell("klantportaal") == "klantportaal"
+
+
+def test_register_csv_neutralises_formulas_and_reads_back_the_original():
+    entry = {column: None for column in register.COLUMNS} | {
+        "id": "i1", "title": "=HYPERLINK(\"http://evil\",\"klik\")", "asset": "@srv", "rule_ids": ["r"],
+        "breach_types": [], "severity_hints": [], "audit_trail": []}
+    text = register.to_csv([entry])
+    assert "'=HYPERLINK" in text and "'@srv" in text
+    [back] = register.from_csv(text)
+    assert back["title"] == entry["title"] and back["asset"] == "@srv" and back["rule_ids"] == ["r"]
