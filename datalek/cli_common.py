@@ -17,9 +17,9 @@ from datalek.bootstrap import Container, utc_now
 from datalek.settings import Settings
 from incidents.errors import IncidentError
 from incidents.model import Incident
-from incidents.text import visible
 from incidents.persistence import audit, database
 from incidents.persistence.uow import SqlUnitOfWork
+from incidents.text import visible
 
 out = Console()
 err = Console(stderr=True)
