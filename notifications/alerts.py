@@ -2,11 +2,14 @@
 
 An alert names the incident, rules, asset, counts, severity and deadline and links to the incident. It
 never carries the entity value or the title: both come from events and can hold personal data of data
-subjects (a user name, an IP address). ``AlertView`` simply has no field for them.
+subjects (a user name, an IP address). ``AlertView`` simply has no field for them. The asset is named only when
+the data inventory knows it (an inventory id); otherwise it came from an event (a host name such as
+"iPhone-van-Jan-Jansen", a OneDrive URL) and the alert says "unregistered asset" with a short hash instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -88,6 +91,15 @@ def deadline_view(became_aware_at: datetime | None, *, now: datetime) -> Deadlin
                         left < timedelta(0))
 
 
+def asset_label(incident: Incident) -> str:
+    """The inventory id of the incident's asset, or "unregistered asset #<hash>" for one the inventory lacks."""
+    if incident.asset is None:
+        return "-"
+    if incident.inventory is not None and incident.asset in incident.inventory.assets:
+        return incident.asset
+    return f"unregistered asset #{hashlib.sha256(incident.asset.encode()).hexdigest()[:8]}"
+
+
 def alert_view(alert: Alert, incident: Incident, *, base_url: str, now: datetime,
                threshold: Threshold = DEFAULT_THRESHOLD) -> AlertView:
     """The safe view of ``incident`` for ``alert``."""
@@ -97,7 +109,7 @@ def alert_view(alert: Alert, incident: Incident, *, base_url: str, now: datetime
         severity = SeverityView(a.severity.level.value, a.severity.score, a.ap_answer.text_nl)
     return AlertView(
         kind=alert.kind.value, incident_id=incident.id, short_id=short_id(incident.id),
-        status=incident.status.value, rules=incident.rule_ids, asset=incident.asset or "-",
+        status=incident.status.value, rules=incident.rule_ids, asset=asset_label(incident),
         events=len(incident.event_ids), detections=len(incident.detection_keys), severity=severity,
         deadline=deadline_view(incident.became_aware_at, now=now), meldnummer=incident.meldnummer,
         hours_left=alert.hours_left, link=f"{base_url}{incident.id}",

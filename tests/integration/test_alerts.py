@@ -20,6 +20,7 @@ from itertools import pairwise
 import pytest
 from aiosmtpd.controller import Controller
 
+from datalek.rules import load_inventory
 from incidents.assessment import BreachFacts, SeverityLevel
 from incidents.model import Incident, Status
 from notifications.dispatcher import (
@@ -102,7 +103,8 @@ def incident() -> Incident:
         entity="user.email=jan.devries@example.nl", opened_at=AWARE - timedelta(hours=1),
         rule_ids=("auth.repeated_failures",), breach_types=frozenset({"confidentiality"}),
         detection_keys=("d1", "d2"), event_ids=tuple(f"24online-portal-{n:05d}" for n in range(50, 62)),
-        last_activity_at=AWARE, became_aware_at=AWARE, facts=facts)
+        last_activity_at=AWARE, became_aware_at=AWARE, facts=facts,
+        inventory=load_inventory().prefill(["klantportaal"]))
 
 
 def notification(kind: AlertKind, tags: frozenset[str] | None = None):
@@ -181,8 +183,8 @@ async def test_a_failing_target_is_retried_with_backoff_while_other_work_continu
 
     processing = asyncio.create_task(stream())
     try:
-        started = time.monotonic()
         notes = [replace(notification(AlertKind.INCIDENT_OPENED), key=f"n{n}") for n in range(3)]
+        started = time.monotonic()
         assert all(queue.submit(n) for n in notes)  # returns at once
         assert time.monotonic() - started < 0.05
         await asyncio.wait_for(queue.join(), timeout=20)

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from incidents.assessment import BreachFacts
+from incidents.inventory import Inventory
 from incidents.model import Incident, Status
 from notifications.answers import DraftSupplement
 from notifications.config import load_organisation
@@ -49,6 +50,7 @@ def scenario_incident() -> Incident:
         rule_ids=("auth.repeated_failures",), breach_types=frozenset({"confidentiality"}),
         detection_keys=(f"auth.repeated_failures|klantportaal|source.ip=203.0.113.77|{window}",),
         event_ids=tuple(e["event"]["id"] for e in burst), last_activity_at=at,
+        inventory=Inventory.from_dict(yaml.safe_load(INVENTORY.read_text())).prefill(["klantportaal"]),
     )
 
 

@@ -72,3 +72,15 @@ def test_event_derived_text_cannot_forge_lines_in_an_alert():
     assert sum(line.startswith("Severity:") for line in lines) == 1
     assert sum(line.startswith("Deadline:") for line in lines) == 1
     assert "\n" not in note.title
+
+
+@pytest.mark.parametrize("host", ["iPhone-van-Jan-Jansen", "NL91ABNA0417164300-laptop",
+                                  "https://24online-my.sharepoint.com/personal/jan_jansen_24online_nl"])
+def test_an_asset_the_inventory_does_not_know_is_not_named_in_alerts(host):
+    incident = replace(scenario_incident(), asset=host)
+    for kind in AlertKind:
+        note = render_alert(alert_for(kind, incident, level=SeverityLevel.HIGH, hours_left=24), incident,
+                            base_url=BASE, now=NOW)
+        text = note.title + "\n" + note.body
+        assert host not in text and "Jan" not in text and "NL91" not in text
+        assert "unregistered asset #" in text
