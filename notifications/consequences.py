@@ -60,7 +60,7 @@ HARM_PLAIN: dict[Harm, tuple[str, str]] = {  # (Dutch, English) for the notice
                           "Someone could try to get money from you or misuse your payment details."),
     Harm.REPUTATION: ("Als deze gegevens bekend worden, kan dat uw naam schaden.",
                       "If these data became known, it could harm your reputation."),
-    Harm.LOSS_OF_CONTROL: ("U weet niet zeker meer wie uw gegevens heeft.",
+    Harm.LOSS_OF_CONTROL: ("U weet niet meer zeker wie uw gegevens heeft.",
                            "You can no longer be sure who has your data."),
     Harm.PHISHING: ("U kunt nep-e-mails, sms'jes of telefoontjes krijgen die echt lijken (phishing).",
                     "You may receive fake e-mails, text messages or calls that look genuine (phishing)."),

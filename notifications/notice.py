@@ -2,7 +2,9 @@
 
 Art. 34(2): the nature of the breach, the contact point of Art. 33(3)(b), the likely consequences and the
 measures taken, plus what the person can do. One notice serves every data subject, so it contains no
-personal data: the greeting is generic and the entity value is never used.
+personal data: the greeting is generic and the entity value is never used. It is built only from fields meant
+for data subjects (plain labels of the facts), never from internal text: the free-text measures description is
+written for the AP and may name an attacker's address or a colleague, so it stays out of both languages.
 """
 
 from __future__ import annotations
@@ -64,7 +66,6 @@ class SubjectNotice:
     data: tuple[str, ...]
     consequences: tuple[str, ...]
     measures: tuple[str, ...]
-    measures_details: str | None
     advice: tuple[str, ...]
     contact: tuple[str, ...]
     missing: tuple[str, ...]  # what the FG still has to supply before sending
@@ -94,7 +95,6 @@ def build_subject_notice(inputs: DraftInputs, *, lang: str) -> SubjectNotice:
         consequences=tuple(HARM_PLAIN[h][k] for h in harms(facts)) if facts else (),
         measures=tuple((labels.MEASURE_PLAIN_NL if k == 0 else labels.MEASURE_EN)[m]
                        for m in Measure if facts and m in facts.measures),
-        measures_details=(facts.measures_description or None) if facts and k == 0 else None,
         advice=tuple(ADVICE[a][k] for a in _advice(inputs)),
         contact=contact, missing=tuple(missing),
     )

@@ -27,15 +27,19 @@ def test_notice_covers_the_art_34_2_content():
 def test_english_notice_is_plain_english():
     n = notice(lang="en")
     assert n.discovered_on == "20 November 2026" and "your log-in details (user name and password)" in n.data
-    assert n.measures_details is None  # the free-text description is Dutch; the FG adds a translation
 
 
-def test_notice_contains_no_entity_value_or_title():
+def test_notice_contains_no_internal_field_in_either_language():
     incident = replace(assessed_incident(), entity="user.name=jan.devries@example.nl", title="Jan de Vries")
+    internal = "IP 198.51.100.23 geblokkeerd door Piet (SOC), ticket INC-4711"
+    incident = replace(incident, facts=replace(incident.facts, measures_description=internal))
     for lang in ("nl", "en"):
-        text = draft_command(incident, kind="subjects", fmt="md", lang=lang, organisation=complete_organisation(),
-                             now=NOW)
-        assert "devries" not in text and "Jan de Vries" not in text and "203.0.113.77" not in text
+        for fmt in ("md", "html"):
+            text = draft_command(incident, kind="subjects", fmt=fmt, lang=lang, organisation=complete_organisation(),
+                                 now=NOW)
+            for value in ("devries", "Jan de Vries", "203.0.113.77", "198.51.100.23", "INC-4711", "Piet",
+                          *incident.rule_ids, incident.entity, incident.id):
+                assert value not in text, f"{value!r} in the {lang} {fmt} notice"
 
 
 def test_without_facts_or_contact_the_notice_shows_what_to_fill_in():
