@@ -1,5 +1,5 @@
 """The breach register (Art. 33(5)): every incident, notified or not, with facts, effects, measures and
-the decision with its rationale. One entry per incident; CSV flattens nested values to JSON cells."""
+the decision with its rationale. One entry per incident: JSON keeps it whole; CSV gives flat spreadsheet cells."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from incidents.assessment import assess
+from incidents.assessment.deadlines import format_amsterdam
 from incidents.model import Incident
-from incidents.text import from_spreadsheet_cell, spreadsheet_cell
+from incidents.text import spreadsheet_cell
 
 COLUMNS = ("id", "title", "status", "related_to", "opened_at", "became_aware_at", "asset", "breach_types",
            "severity_hints", "rule_ids", "data_inventory", "facts", "severity", "decision", "decided_at",
            "reported_at", "meldnummer", "delay_reason", "subjects_informed_at", "closed_at", "audit_trail")
-_NESTED = ("breach_types", "severity_hints", "rule_ids", "data_inventory", "facts", "severity", "decision",
-           "audit_trail")
 
 
 def _when(value: datetime | None) -> str | None:
@@ -49,21 +48,64 @@ def to_json(entries: Iterable[Mapping[str, Any]]) -> str:
 
 
 def to_csv(entries: Iterable[Mapping[str, Any]]) -> str:
+    """One row per incident with flat columns for a spreadsheet: lists joined with "; ", times in UTC (ISO) and
+    Europe/Amsterdam, no JSON in any cell. The JSON export is the complete form, for machines."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=FLAT_COLUMNS)
     writer.writeheader()
     for e in entries:
-        writer.writerow({k: _cell(json.dumps(e[k], ensure_ascii=False) if k in _NESTED else e[k]) for k in COLUMNS})
+        writer.writerow({k: _cell(v) for k, v in flat(e).items()})
     return out.getvalue()
 
 
-def from_csv(text: str) -> list[dict[str, Any]]:
-    """Read an exported CSV back (for checks and migrations between installations)."""
-    rows = []
-    for row in csv.DictReader(io.StringIO(text)):
-        rows.append({k: json.loads(from_spreadsheet_cell(v)) if k in _NESTED else (from_spreadsheet_cell(v) or None)
-                     for k, v in row.items()})
-    return rows
+FLAT_COLUMNS = (
+    "id", "title", "status", "related_to", "asset", "rule_ids", "breach_types", "severity_hints",
+    "opened_at", "opened_at_amsterdam", "became_aware_at", "became_aware_at_amsterdam",
+    "nature", "data_categories", "special_categories", "subject_groups", "data_subjects", "records", "measures",
+    "inventory_assets", "inventory_data_categories", "severity_level", "severity_score", "proposed_risk",
+    "proposal_notify_ap", "proposal_notify_subjects", "decision_notify_ap", "decision_notify_subjects",
+    "decision_overridden", "decision_reason", "decided_by", "decided_at", "decided_at_amsterdam",
+    "reported_at", "reported_at_amsterdam", "meldnummer", "delay_reason", "subjects_informed_at", "closed_at",
+    "audit_entries", "last_audit_action", "last_audit_at")
+
+
+def flat(e: Mapping[str, Any]) -> dict[str, Any]:
+    """The register entry as flat spreadsheet cells (see ``FLAT_COLUMNS``)."""
+    facts, severity, decision = e.get("facts") or {}, e.get("severity") or {}, e.get("decision") or {}
+    proposal, inventory, trail = decision.get("proposal") or {}, e.get("data_inventory") or {}, e["audit_trail"]
+    subjects = facts.get("data_subjects")
+    row = {k: e.get(k) for k in ("id", "title", "status", "related_to", "asset", "meldnummer", "delay_reason",
+                                 "subjects_informed_at", "closed_at")}
+    row |= {k: _joined(e.get(k)) for k in ("rule_ids", "breach_types", "severity_hints")}
+    for name in ("opened_at", "became_aware_at", "decided_at", "reported_at"):
+        row[name], row[f"{name}_amsterdam"] = e.get(name), _amsterdam(e.get(name))
+    row |= {k: _joined(facts.get(k)) for k in ("nature", "data_categories", "special_categories",
+                                              "subject_groups", "measures")}
+    row |= {"data_subjects": f"{subjects['min']}-{subjects['max']}" if isinstance(subjects, dict) else subjects,
+            "records": facts.get("records"), "inventory_assets": _joined(inventory.get("assets")),
+            "inventory_data_categories": _joined(inventory.get("data_categories")),
+            "severity_level": severity.get("level"), "severity_score": severity.get("score"),
+            "proposed_risk": proposal.get("risk"), "proposal_notify_ap": _yes(proposal.get("notify_regulator")),
+            "proposal_notify_subjects": _yes(proposal.get("notify_subjects")),
+            "decision_notify_ap": _yes(decision.get("notify_regulator")),
+            "decision_notify_subjects": _yes(decision.get("notify_subjects")),
+            "decision_overridden": _yes(decision.get("overridden")), "decision_reason": decision.get("reason"),
+            "decided_by": decision.get("actor"), "audit_entries": len(trail),
+            "last_audit_action": trail[-1]["action"] if trail else None,
+            "last_audit_at": trail[-1]["at"] if trail else None}
+    return {k: row.get(k) for k in FLAT_COLUMNS}
+
+
+def _joined(values: Any) -> str | None:
+    return "; ".join(str(v) for v in values) if values else None
+
+
+def _yes(value: Any) -> str | None:
+    return None if value is None else ("ja" if value else "nee")
+
+
+def _amsterdam(value: str | None) -> str | None:
+    return format_amsterdam(datetime.fromisoformat(value)) if value else None
 
 
 def _cell(value: Any) -> Any:

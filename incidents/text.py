@@ -21,6 +21,3 @@ def spreadsheet_cell(value: str) -> str:
     """A leading quote keeps ``=HYPERLINK(...)``, ``+cmd``, ``@SUM`` from being evaluated."""
     return f"'{value}" if value.startswith(FORMULA_START) else value
 
-
-def from_spreadsheet_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_START) else value

@@ -1,5 +1,8 @@
 """Values from events are shown as data: no terminal control, no bidi tricks, no spreadsheet formulas."""
 
+import csv
+import io
+
 import pytest
 
 from incidents import register
@@ -24,11 +27,9 @@ def test_spreadsheet_formulas_are_neutralised(cell):
     assert spreadsheet_cell("klantportaal") == "klantportaal"
 
 
-def test_register_csv_neutralises_formulas_and_reads_back_the_original():
+def test_register_csv_neutralises_formulas():
     entry = {column: None for column in register.COLUMNS} | {
         "id": "i1", "title": "=HYPERLINK(\"http://evil\",\"klik\")", "asset": "@srv", "rule_ids": ["r"],
         "breach_types": [], "severity_hints": [], "audit_trail": []}
-    text = register.to_csv([entry])
-    assert "'=HYPERLINK" in text and "'@srv" in text
-    [back] = register.from_csv(text)
-    assert back["title"] == entry["title"] and back["asset"] == "@srv" and back["rule_ids"] == ["r"]
+    [row] = csv.DictReader(io.StringIO(register.to_csv([entry])))
+    assert row["title"] == "'" + entry["title"] and row["asset"] == "'@srv" and row["rule_ids"] == "r"
