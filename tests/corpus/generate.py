@@ -168,7 +168,7 @@ def brute_cloudtrail(ids: Ids) -> list[Record]:
             ids, moment, "signin.amazonaws.com", "ConsoleLogin",
             {"type": "IAMUser", "principalId": f"AIDA{ids.alnum(17)}", "accountId": "111122223333",
              "accessKeyId": "", "userName": "medewerker5"},
-            "203.0.113.81", response={"ConsoleLogin": "Failure"}, error=None, region="us-east-1",
+            "203.0.113.81", response={"ConsoleLogin": "Failure"}, region="us-east-1", event_type="AwsConsoleSignIn",
             extra={"additionalEventData": {"LoginTo": "https://console.aws.amazon.com/console/home",
                                            "MobileVersion": "No", "MFAUsed": "No"},
                    "errorMessage": "Failed authentication"}))

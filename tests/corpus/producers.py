@@ -291,6 +291,7 @@ def m365_file(ids: Ids, moment: datetime, operation: str, user: str, ip: str, pa
 def cloudtrail(ids: Ids, moment: datetime, source: str, name: str, identity: dict[str, Any], ip: str, *,
                params: dict[str, Any] | None = None, response: Any = None, error: tuple[str, str] | None = None,
                region: str = "eu-west-1", read_only: bool = False, management: bool = True,
+               event_type: str = "AwsApiCall",
                resources: list[dict[str, Any]] | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     record: dict[str, Any] = {
         "eventVersion": "1.10", "userIdentity": identity, "eventTime": zulu(moment, ms=False),
@@ -302,7 +303,7 @@ def cloudtrail(ids: Ids, moment: datetime, source: str, name: str, identity: dic
         record |= {"errorCode": error[0], "errorMessage": error[1]}
     record |= {"requestID": ids.alnum(16), "eventID": ids.uuid(), "readOnly": read_only,
                **({"resources": resources} if resources else {}),
-               "eventType": "AwsApiCall", "managementEvent": management, "recipientAccountId": AWS_ACCOUNT,
+               "eventType": event_type, "managementEvent": management, "recipientAccountId": AWS_ACCOUNT,
                "eventCategory": "Management" if management else "Data"}
     return record | (extra or {})
 

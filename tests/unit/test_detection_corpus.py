@@ -64,3 +64,27 @@ def test_the_manifest_names_shipped_rules_and_every_case_file_exactly_once():
 
 def test_the_committed_case_files_are_what_the_seeded_generator_writes():
     assert generate.materialise(check=True) == []
+
+
+def test_the_quality_script_scores_recall_false_incidents_and_exits_on_them():
+    import importlib.util
+    from collections import Counter
+    from pathlib import Path
+
+    from tests.corpus.corpus import Outcome
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "detection_quality.py"
+    spec = importlib.util.spec_from_file_location("detection_quality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    attack = Case("a.log", "openssh", "d1", ("r1", "r2"), 1)
+    near = Case("n.log", "openssh", "d2", (), 0, near=("r1",))
+    outcomes = [Outcome(attack, Counter({"r1": 2, "r3": 1}), (("r1", "r3"),), 10, 0),
+                Outcome(near, Counter({"r2": 1}), (("r2",),), 5, 1)]
+    result = bench.score(outcomes, ["r1", "r2", "r3"])
+    assert result["total"]["recall"] == 0.5 and result["total"]["near_miss_incidents"] == 1
+    assert result["rules"]["r1"]["recall"] == 1.0 and result["rules"]["r1"]["expected"] == 1
+    assert result["rules"]["r2"]["recall"] == 0.0 and result["rules"]["r2"]["false_incidents"] == 1
+    assert result["rules"]["r3"]["unexpected"] == 1 and result["rules"]["r3"]["false_incidents"] == 0
+    assert result["dialects"]["d2"]["near_miss_incidents"] == 1 and result["rules"]["r1"]["near_misses"] == 1
+    assert bench.main(["--only", "brute-force/linux-debian", "--min-recall", "0"]) == 0
