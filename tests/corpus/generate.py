@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script 
 
 from tests.corpus.producers import (  # noqa: E402
     DOMAIN,
+    PLACES,
     Ids,
     assumed_role,
     at,
@@ -1028,17 +1029,11 @@ def deletion_m365(ids: Ids) -> list[Record]:
 
 @case("mass-deletion/cloudtrail.attack.jsonl")
 def deletion_cloudtrail(ids: Ids) -> list[Record]:
-    """aws s3 rm --recursive: DeleteObjects batches listing their keys."""
+    """A script deletes the exports one object at a time: one DeleteObject data event (with its key) each.
+    (CloudTrail does not record the keys of a DeleteObjects batch, so batches are one event each.)"""
     identity = iam_user(ids, "medewerker1")
-    docs = []
-    for batch in range(3):
-        keys = [{"Key": f"exports/klanten/part-{batch * 200 + n:05d}.csv"} for n in range(200)]
-        docs.append(s3_object(ids, at("11:00:40") + timedelta(seconds=20 * batch), "DeleteObjects", identity,
-                              "145.53.120.18", "", params={"bucketName": "24online-exports",
-                                                           "Host": "24online-exports.s3.eu-west-1.amazonaws.com",
-                                                           "delete": {"Object": keys, "Quiet": "true",
-                                                                      "xmlns": "http://s3.amazonaws.com/doc/2006-03-01/"}}))
-    return docs
+    return [s3_object(ids, moment, "DeleteObject", identity, "145.53.120.18", f"exports/klanten/part-{n:05d}.csv")
+            for n, moment in enumerate(every(at("11:00:40"), 520, 0.9, 0.1, ids.rng))]
 
 
 @case("mass-deletion/windows-security.attack.jsonl")
@@ -1069,15 +1064,21 @@ def deletion_m365_near(ids: Ids) -> list[Record]:
 
 @case("mass-deletion/cloudtrail.near.jsonl")
 def deletion_cloudtrail_near(ids: Ids) -> list[Record]:
-    """A 200-key cleanup, and a 600-key delete that S3 refused (AccessDenied)."""
-    identity = iam_user(ids, "medewerker2")
-    docs = []
-    for batch, (size, error) in enumerate(((200, None), (300, ("AccessDenied", "Access Denied")),
-                                           (300, ("AccessDenied", "Access Denied")))):
-        keys = [{"Key": f"tmp/job-{batch}-{n:04d}.json"} for n in range(size)]
-        docs.append(s3_object(ids, at("09:00:00") + timedelta(minutes=batch), "DeleteObjects", identity, OFFICE_IP, "",
-                              error=error, params={"bucketName": "24online-exports",
-                                                   "delete": {"Object": keys, "Quiet": "true"}}))
+    """A nightly cleanup job's DeleteObjects batches (CloudTrail logs no keys for them), thirty single
+    deletions, and sixty single deletions that S3 refused (AccessDenied)."""
+    identity, docs = assumed_role(ids, "cleanup-job", "nightly"), []
+    for batch in range(3):
+        docs.append(s3_object(ids, at("02:00:00") + timedelta(seconds=30 * batch), "DeleteObjects", identity,
+                              "10.30.0.12", "", params={"bucketName": "24online-exports",
+                                                        "Host": "24online-exports.s3.eu-west-1.amazonaws.com",
+                                                        "delete": ""}))
+    person = iam_user(ids, "medewerker2")
+    for n in range(30):
+        docs.append(s3_object(ids, at("09:00:00") + timedelta(seconds=20 * n), "DeleteObject", person, OFFICE_IP,
+                              f"tmp/job-{n:04d}.json"))
+    for n in range(60):
+        docs.append(s3_object(ids, at("09:20:00") + timedelta(seconds=5 * n), "DeleteObject", person, OFFICE_IP,
+                              f"exports/klanten/part-{n:05d}.csv", error=("AccessDenied", "Access Denied")))
     return docs
 
 
@@ -1144,6 +1145,22 @@ def travel_gws(ids: Ids) -> list[Record]:
                    extra={"google_workspace": {"login": {"challenge_method": ["password", "totp"],
                                                          "type": "google_password", "is_suspicious": False}}})
     return [login(at("09:01:00"), OFFICE_IP, "amsterdam"), login(at("10:02:30"), "177.37.88.14", "sao_paulo")]
+
+
+@case("impossible-travel/elastic-system-auth.attack.jsonl")
+def travel_elastic(ids: Ids) -> list[Record]:
+    """Two ssh logins of one admin, as Elastic's system integration enriches them with GeoIP (source.geo)."""
+    docs = []
+    for moment, ip, place, method in ((at("09:00:12"), OFFICE_IP, "amsterdam", "publickey"),
+                                      (at("09:41:05"), "103.252.200.13", "singapore", "password")):
+        port = ids.port()
+        doc = elastic_system_auth(ids, moment, "crm-app-01", f"Accepted {method} for medewerker8 from {ip} port "
+                                  f"{port} ssh2", action="ssh_login", outcome="success", user="medewerker8", ip=ip,
+                                  port=port, method=method, ssh_event="Accepted")
+        city, _, country, _, lat, lon = PLACES[place]
+        doc["source"]["geo"] = {"city_name": city, "country_name": country, "location": {"lat": lat, "lon": lon}}
+        docs.append(doc)
+    return docs
 
 
 @case("impossible-travel/okta.near.json", shape="array")
