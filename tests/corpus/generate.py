@@ -954,7 +954,7 @@ def public_m365(ids: Ids) -> list[Record]:
     """An "Anyone with the link" link created on the customer site's export folder."""
     rec = m365_file(ids, at("14:30:20"), "AnonymousLinkCreated", f"medewerker5@{DOMAIN}", OFFICE_IP,
                     "Exports/klanten-2026-11.xlsx")
-    rec |= {"EventData": "<Type>View</Type><MembersCanShare>False</MembersCanShare>", "TargetUserOrGroupType": "Guest",
+    rec |= {"EventData": "<Type>View</Type><MembersCanShare>False</MembersCanShare>",
             "UserAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0", "EventSource": "SharePoint",
             "ItemType": "File"}
     return [rec]
