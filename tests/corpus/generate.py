@@ -730,6 +730,52 @@ def privilege_windows(ids: Ids) -> list[Record]:
     return docs
 
 
+def _win_read(ids: Ids, moment: datetime, user: str, path: str) -> dict[str, Any]:
+    return winlogbeat(ids, moment, "4663", "files-01.24online.local",
+                      {"SubjectUserSid": "S-1-5-21-3623811015-3361044348-30300820-1104", "SubjectUserName": user,
+                       "SubjectDomainName": "24ONLINE", "SubjectLogonId": f"0x{ids.hex(7)}", "ObjectServer": "Security",
+                       "ObjectType": "File", "ObjectName": path, "HandleId": f"0x{ids.hex(4)}", "AccessList": "%%4416",
+                       "AccessMask": "0x1", "ProcessId": "0x4", "ProcessName": ""},
+                      extra={"user": {"name": user, "domain": "24ONLINE"}, "file": {"path": path}})
+
+
+@case("privilege-then-access/windows-security.near.jsonl")
+def privilege_windows_near(ids: Ids) -> list[Record]:
+    """A lockout (4740) and the helpdesk's unlock (4767) are account changes, not grants: the user then reads
+    files as usual. A group grant (4728) in the morning, files read in the afternoon."""
+    docs, user, ip = [], "medewerker2", "10.20.2.77"
+    for n in range(5):
+        docs.append(win_logon(ids, at("08:00:05") + timedelta(seconds=8 * n), "files-01.24online.local", user, ip,
+                              failed=True))
+    target = {"TargetUserName": user, "TargetDomainName": "24ONLINE",
+              "TargetSid": "S-1-5-21-3623811015-3361044348-30300820-1104"}
+    docs.append(winlogbeat(ids, at("08:00:45"), "4740", "dc01.24online.local",
+                           {**target, "SubjectUserSid": "S-1-5-18", "SubjectUserName": "DC01$",
+                            "SubjectDomainName": "24ONLINE", "SubjectLogonId": "0x3e7", "TargetUserName": user,
+                            "CallerComputerName": "FILES-01"},
+                           extra={"user": {"name": "DC01$", "target": {"name": user, "domain": "24ONLINE"}}}))
+    docs.append(winlogbeat(ids, at("08:09:30"), "4767", "dc01.24online.local",
+                           {**target, "SubjectUserSid": "S-1-5-21-3623811015-3361044348-30300820-1201",
+                            "SubjectUserName": "helpdesk1", "SubjectDomainName": "24ONLINE",
+                            "SubjectLogonId": "0x8c21f"},
+                           extra={"user": {"name": "helpdesk1", "target": {"name": user, "domain": "24ONLINE"}}}))
+    docs.append(win_logon(ids, at("08:11:02"), "files-01.24online.local", user, ip, failed=False))
+    for n in range(10):
+        docs.append(_win_read(ids, at("08:15:00") + timedelta(minutes=2 * n), user,
+                              f"D:\\Shares\\Klanten\\2026\\offerte-{700 + n}.docx"))
+    docs.append(winlogbeat(ids, at("09:00:00"), "4728", "dc01.24online.local",
+                           {"MemberName": "CN=medewerker3,OU=Medewerkers,DC=24online,DC=local",
+                            "MemberSid": "S-1-5-21-3623811015-3361044348-30300820-1103",
+                            "TargetUserName": "Klanten-Lezen-GG", "TargetDomainName": "24ONLINE",
+                            "SubjectUserName": "admin2", "SubjectDomainName": "24ONLINE"},
+                           extra={"user": {"name": "admin2", "target": {"name": "medewerker3", "domain": "24ONLINE"}},
+                                  "group": {"name": "Klanten-Lezen-GG", "domain": "24ONLINE"}}))
+    for n in range(4):
+        docs.append(_win_read(ids, at("12:30:00") + timedelta(minutes=3 * n), "medewerker3",
+                              f"D:\\Shares\\Klanten\\2026\\factuur-{900 + n}.pdf"))
+    return docs
+
+
 @case("privilege-then-access/m365.near.json", shape="array")
 def privilege_m365_near(ids: Ids) -> list[Record]:
     """A role granted in the morning, files read in the afternoon; another user reads without any grant."""

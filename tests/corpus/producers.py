@@ -125,15 +125,15 @@ def elastic_system_auth(ids: Ids, moment: datetime, host: str, message: str, *, 
 
 WIN_ACTIONS = {"4624": "logged-in", "4625": "logon-failed", "4634": "logged-out", "4740": "locked-out-user-account",
                "4732": "added-member-to-group", "4728": "added-member-to-group", "4663": "object-access-attempted",
-               "4660": "object-deleted"}
+               "4660": "object-deleted", "4767": "unlocked-user-account"}
 WIN_TASKS = {"4624": "Logon", "4625": "Logon", "4634": "Logoff", "4740": "User Account Management",
              "4732": "Security Group Management", "4728": "Security Group Management",
-             "4663": "File System", "4660": "File System"}
+             "4663": "File System", "4660": "File System", "4767": "User Account Management"}
 WIN_ECS = {  # categorisation the winlogbeat security module / Elastic Agent windows integration adds
     "4624": (["authentication"], ["start"]), "4625": (["authentication"], ["start"]),
     "4634": (["authentication"], ["end"]), "4740": (["iam"], ["user", "change"]),
     "4732": (["iam"], ["group", "change"]), "4728": (["iam"], ["group", "change"]),
-    "4663": (["file"], ["access"]), "4660": (["file"], ["deletion"]),
+    "4663": (["file"], ["access"]), "4660": (["file"], ["deletion"]), "4767": (["iam"], ["user", "change"]),
 }
 
 
