@@ -48,13 +48,12 @@ def parse(lines: Iterable[str], *, context: ParseContext) -> Iterator[ParseResul
     for number, text in numbered(lines, context):
         position = context.position(number)
         try:
-            line = split_line(text, context)
-            times, line, message = _repetition(line, previous)
+            times, line, message = _repetition(split_line(text, context), previous)
+            previous = _Previous(line, message)
             results = _results(line, message, times, text, position, context)
         except Unparseable as e:
             yield Rejected(str(e), position, text)
             continue
-        previous = _Previous(line, message)
         yield from results
 
 
@@ -85,7 +84,7 @@ def _results(line: SyslogLine, message: str, times: int, text: str, position: st
     if fields is None:
         if reader.strict:
             raise Unparseable(f"unrecognised {name} message")
-        return [Skipped(name, position)] * times
+        return [Skipped(name, position)]  # one per line, however often the line repeats
     if fields.get("user.name") in _NO_USER:
         del fields["user.name"]
     event = {"@timestamp": iso_utc(line.timestamp), "event.dataset": reader.dataset, "host.name": line.host,

@@ -27,7 +27,8 @@ _SHADOW = account_rules.ACCOUNTS + account_rules.PASSWD + _PAM_CARRIES
 
 OTHER = Program(_PAM_CARRIES, strict=False)
 LEGACY = Program(pam_rules.LEGACY, strict=True)
-_SSHD = Program(openssh_rules.RULES + openssh_rules.SESSIONS + _PAM_NOTES + openssh_rules.ERRORS, strict=True, dataset="openssh.auth")
+_SSHD = Program(openssh_rules.RULES + openssh_rules.SESSIONS + _PAM_NOTES + openssh_rules.ERRORS, strict=True,
+                dataset="openssh.auth")
 PROGRAMS = {
     "sshd": _SSHD,
     "sshd-session": _SSHD,  # OpenSSH 9.8+ logs the per-connection process under this name
