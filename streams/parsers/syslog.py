@@ -7,6 +7,7 @@ a syslog header, or an authentication program's line that no rule knows, is Reje
 
 rsyslog's "message repeated N times: [ msg ]" becomes N events of ``msg``; sysklogd's "last message
 repeated N times" repeats the previous line N more times (host and program from that line).
+journalctl's "-- Boot ... --" separators are skipped (program ``journalctl``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from streams.parsers.syslogline import LAST_REPEATED, SyslogLine, split_line
 _REPEATED = re.compile(r"^message repeated (?P<times>\d+) times?: \[ ?(?P<inner>.*?) ?\]$")
 _LAST = re.compile(r"^last message repeated (?P<times>\d+) times?$")
 MAX_REPEAT = 100_000  # a corrupt count must not turn one line into millions of results
+_JOURNAL_MARKER = re.compile(r"^-- .* --$")  # journalctl's "-- Boot 3f1c... --", "-- No entries --"
+JOURNALCTL = "journalctl"
 _NO_USER = frozenset({"UNKNOWN", "(unknown)"})  # login's placeholders for a name it will not log
 
 
@@ -47,6 +50,9 @@ def parse(lines: Iterable[str], *, context: ParseContext) -> Iterator[ParseResul
     previous: _Previous | None = None
     for number, text in numbered(lines, context):
         position = context.position(number)
+        if _JOURNAL_MARKER.match(text):
+            yield Skipped(JOURNALCTL, position)
+            continue
         try:
             times, line, message = _repetition(split_line(text, context), previous)
             previous = _Previous(line, message)
