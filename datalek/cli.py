@@ -104,7 +104,8 @@ def ingest(
             dead_letter_topic=k.topic("dead-letter"), envelope_size=1 if follow else k.envelope_size,
             progress=lambda s: err.print(f"  {s.events} events, {s.rejected} rejected, {s.rate:,.0f} events/s"))
     out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected}; "
-              f"{summary.skipped_text()} ({summary.rate:,.0f} events/s)", markup=False, highlight=False)
+              f"{summary.skipped_text()} ({summary.rate:,.0f} events/s)", markup=False, highlight=False,
+              soft_wrap=True)
     for reason in summary.reasons[:20]:
         err.print(f"  rejected {reason}")
 
@@ -147,7 +148,7 @@ def syslog(
     finally:
         producer.close()
         out.print(f"forwarded {forward.summary.events} events; rejected {forward.summary.rejected}; "
-                  f"{forward.summary.skipped_text()}", markup=False, highlight=False)
+                  f"{forward.summary.skipped_text()}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _incident_json(i: Incident) -> dict[str, object]:
