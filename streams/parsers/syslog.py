@@ -6,7 +6,8 @@ kernel, postfix, ...) are Skipped and counted per program: they are not bad inpu
 a syslog header, or an authentication program's line that no rule knows, is Rejected.
 
 rsyslog's "message repeated N times: [ msg ]" becomes N events of ``msg``; sysklogd's "last message
-repeated N times" repeats the previous line N more times (host and program from that line).
+repeated N times" repeats the previous line N more times (host and program from that line; skipped,
+as program ``syslogd``, when that line is not in the input).
 journalctl's "-- Boot ... --" separators are skipped (program ``journalctl``).
 """
 
@@ -36,6 +37,7 @@ _LAST = re.compile(r"^last message repeated (?P<times>\d+) times?$")
 MAX_REPEAT = 100_000  # a corrupt count must not turn one line into millions of results
 _JOURNAL_MARKER = re.compile(r"^-- .* --$")  # journalctl's "-- Boot 3f1c... --", "-- No entries --"
 JOURNALCTL = "journalctl"
+SYSLOGD = "syslogd"  # the writer of a "last message repeated" whose message is not in the input
 _NO_USER = frozenset({"UNKNOWN", "(unknown)"})  # login's placeholders for a name it will not log
 
 
@@ -47,33 +49,47 @@ class _Previous:
 
 def parse(lines: Iterable[str], *, context: ParseContext) -> Iterator[ParseResult]:
     """Events for auth lines, Skipped for other programs' lines, Rejected (with the reason) for bad ones."""
-    previous: _Previous | None = None
+    reader = _Reader(context)
     for number, text in numbered(lines, context):
         position = context.position(number)
-        if _JOURNAL_MARKER.match(text):
-            yield Skipped(JOURNALCTL, position)
-            continue
         try:
-            times, line, message = _repetition(split_line(text, context), previous)
-            previous = _Previous(line, message)
-            results = _results(line, message, times, text, position, context)
+            yield from reader.read(text, position)
         except Unparseable as e:
             yield Rejected(str(e), position, text)
-            continue
-        yield from results
 
 
-def _repetition(line: SyslogLine, previous: _Previous | None) -> tuple[int, SyslogLine, str]:
-    """How often the line's message counts, the line to read it as, and the message itself."""
-    if line.program == LAST_REPEATED:
-        times = _count(_LAST.match(line.message))
-        if previous is None:
-            raise Unparseable("\"last message repeated\" without a previous line in this input")
+class _Reader:
+    """Reads lines in order; remembers the last one for sysklogd's "last message repeated"."""
+
+    def __init__(self, context: ParseContext) -> None:
+        self.context = context
+        self.previous: _Previous | None = None
+
+    def read(self, text: str, position: str) -> list[ParseResult]:
+        if _JOURNAL_MARKER.match(text):
+            return [Skipped(JOURNALCTL, position)]
+        line = split_line(text, self.context)
+        if line.program == LAST_REPEATED:
+            if self.previous is None:  # it repeats a line before this input (or another datagram)
+                return [Skipped(SYSLOGD, position)]
+            times, line, message = self._last_repeated(line, self.previous)
+        else:
+            times, message = _repetition(line.message)
+        self.previous = _Previous(line, message)
+        return _results(line, message, times, text, position, self.context)
+
+    @staticmethod
+    def _last_repeated(line: SyslogLine, previous: _Previous) -> tuple[int, SyslogLine, str]:
         earlier = previous.line
-        return times, SyslogLine(line.timestamp, line.host or earlier.host, earlier.program, earlier.pid,
-                                 previous.message), previous.message
-    match = _REPEATED.match(line.message)
-    return (_count(match), line, match["inner"]) if match else (1, line, line.message)
+        repeated = SyslogLine(line.timestamp, line.host or earlier.host, earlier.program, earlier.pid,
+                              previous.message)
+        return _count(_LAST.match(line.message)), repeated, previous.message
+
+
+def _repetition(message: str) -> tuple[int, str]:
+    """rsyslog's "message repeated N times: [ msg ]" as (N, msg); any other message once."""
+    match = _REPEATED.match(message)
+    return (_count(match), match["inner"]) if match else (1, message)
 
 
 def _count(match: re.Match[str] | None) -> int:
@@ -86,7 +102,7 @@ def _count(match: re.Match[str] | None) -> int:
 def _results(line: SyslogLine, message: str, times: int, text: str, position: str,
              context: ParseContext) -> list[ParseResult]:
     name, reader = program(line.program)
-    fields = classify(message, reader.rules)
+    fields = classify(message, reader.rules(message))
     if fields is None:
         if reader.strict:
             raise Unparseable(f"unrecognised {name} message")

@@ -13,32 +13,37 @@ from dataclasses import dataclass
 from streams.parsers import account_rules, openssh_rules, pam_rules
 from streams.parsers.authrules import Rule, as_notes
 
+_PAM_TAG = re.compile(r"pam_[\w-]+\(")
+
 
 @dataclass(frozen=True, slots=True)
 class Program:
-    rules: tuple[Rule, ...]
+    own: tuple[Rule, ...]  # the program's own messages
     strict: bool
     dataset: str = "system.auth"
+    pam: tuple[Rule, ...] = ()  # messages of PAM modules loaded by the program ("pam_unix(sshd:auth): ...")
+
+    def rules(self, message: str) -> tuple[Rule, ...]:
+        return self.pam if _PAM_TAG.match(message) else self.own
 
 
 _PAM_CARRIES = pam_rules.ATTEMPTS + pam_rules.NOTES + pam_rules.CATCH_ALL
 _PAM_NOTES = as_notes(pam_rules.ATTEMPTS) + pam_rules.NOTES + pam_rules.CATCH_ALL
-_SHADOW = account_rules.ACCOUNTS + account_rules.PASSWD + _PAM_CARRIES
+_SHADOW = account_rules.ACCOUNTS + account_rules.PASSWD
 
-OTHER = Program(_PAM_CARRIES, strict=False)
-LEGACY = Program(pam_rules.LEGACY, strict=True)
-_SSHD = Program(openssh_rules.RULES + openssh_rules.SESSIONS + _PAM_NOTES + openssh_rules.ERRORS, strict=True,
-                dataset="openssh.auth")
+OTHER = Program((), strict=False, pam=_PAM_CARRIES)
+_SSHD = Program(openssh_rules.RULES + openssh_rules.SESSIONS + openssh_rules.ERRORS, strict=True,
+                dataset="openssh.auth", pam=_PAM_NOTES)
 PROGRAMS = {
     "sshd": _SSHD,
     "sshd-session": _SSHD,  # OpenSSH 9.8+ logs the per-connection process under this name
-    "su": Program(account_rules.SU + _PAM_NOTES, strict=True),
-    "runuser": Program(account_rules.SU + _PAM_NOTES, strict=True),
-    "login": Program(account_rules.LOGIN + _PAM_NOTES, strict=True),
-    "sudo": Program(account_rules.SUDO + _PAM_CARRIES, strict=True),
+    "su": Program(account_rules.SU, strict=True, pam=_PAM_NOTES),
+    "runuser": Program(account_rules.SU, strict=True, pam=_PAM_NOTES),
+    "login": Program(account_rules.LOGIN, strict=True, pam=_PAM_NOTES),
+    "sudo": Program(account_rules.SUDO, strict=True, pam=_PAM_CARRIES),
     "unix_chkpwd": Program(pam_rules.CHKPWD, strict=True),
     "systemd-logind": Program(openssh_rules.SESSIONS, strict=False),
-    **{name: Program(_SHADOW, strict=True) for name in (
+    **{name: Program(_SHADOW, strict=True, pam=_PAM_CARRIES) for name in (
         "passwd", "chpasswd", "chage", "useradd", "usermod", "userdel", "groupadd", "groupdel", "groupmod",
         "gpasswd", "newusers")},
 }
@@ -50,7 +55,7 @@ def program(tag: str) -> tuple[str, Program]:
     legacy = _LEGACY_TAG.match(tag)
     if legacy:
         name = legacy["program"]
-        return name, Program(LEGACY.rules, strict=True, dataset=_dataset(name))
+        return name, Program(pam_rules.LEGACY, strict=True, dataset=_dataset(name))
     return tag, PROGRAMS.get(tag, OTHER)
 
 
