@@ -59,6 +59,9 @@ SUDO = (
     _rule(r"^\s*(?P<user>\S+) : (?:(?P<reason>[^;=]+?) ; )?(?:TTY=\S+ ; )?PWD=.*? ; USER=(?P<target>\S+) ;"
           r"(?: [A-Z_]+=\S* ;)* COMMAND=(?P<command>.*)$", PROCESS, _sudo_types, "sudo_command",
           lambda match: "failure" if match["reason"] else "success", privilege=True),
+    _rule(r"^\s*(?P<user>\S+) : (?P<reason>[^;=]+?) ;(?: [A-Z_]+=[^;]* ;)*$", PROCESS, INFO, "sudo_message"),
+    _rule(r"^\s*(?P<user>\S+) : \(command continued\) .*$", PROCESS, INFO, "sudo_command_continued"),
+    _rule(r"^unable to resolve host (?P<reason>.+)$", PROCESS, INFO, "sudo_warning"),
 )
 
 PASSWD = (
@@ -66,6 +69,9 @@ PASSWD = (
           "password_changed", "success"),
     _rule(r"^changed password expiry for (?P<target>\S+)$", IAM, _USER_CHANGE, "password_expiry_changed",
           "success"),
+    _rule(r"^failed to reset the (?:lastlog|faillog|tallylog) entry of UID (?P<uid>\d+): (?P<reason>.+)$", IAM,
+          ("user", "info"), "account_log_reset_failed"),
+    _rule(r"^gkr-pam: (?P<reason>.+)$", IAM, ("user", "info"), "keyring_message"),
 )
 
 ACCOUNTS = (

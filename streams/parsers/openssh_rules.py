@@ -73,6 +73,32 @@ RULES = (
           PROTOCOL, "bad_protocol_version", "failure"),
     _rule(r"^Timeout before authentication for (?P<ip>\S+)(?: port (?P<port>\d+))?$", NET, _CLOSED,
           "auth_timeout", "failure"),
+    _rule(r"^drop connection #\d+ from \[(?P<ip>[^\]]+)\]:(?P<port>\d+) on \[[^\]]*\]:\d+ past MaxStartups$", NET,
+          ("connection", "denied"), "connection_dropped", "failure"),
+    _rule(r"^exited MaxStartups throttling after .*$", NET, INFO, "throttling_ended"),
+    _rule(r"^srclimit_penalise: .*?(?P<ip>[0-9a-fA-F.:]+)/\d+ .*$", NET, ("connection", "denied"),
+          "source_penalised"),
+    _rule(r"^Timeout, client not responding(?: from " + _PEER + r" port (?P<port>\d+))?\.?$", NET, _CLOSED,
+          "client_timeout"),
+    _rule(r"^ssh_dispatch_run_fatal: Connection from " + _PEER + r" port (?P<port>\d+): (?P<reason>.+?)" + _PRE,
+          NET, PROTOCOL, "protocol_error", "failure"),
+    _rule(r"^Protocol major versions differ for (?P<ip>\S+) port (?P<port>\d+): (?P<reason>.+)$", NET, PROTOCOL,
+          "protocol_error", "failure"),
+    _rule(r"^Disconnecting(?: " + _PEER + r" port (?P<port>\d+))?: (?P<reason>.+?)" + _PRE, NET, _CLOSED,
+          "disconnecting"),
+    _rule(r"^(?:Bad packet length \d+\.?|Corrupted MAC on input\.?)" + _PRE, NET, PROTOCOL, "protocol_error",
+          "failure"),
+    _rule(r"^Closing connection to (?P<ip>\S+) port (?P<port>\d+)$", NET, _CLOSED, "connection_closed"),
+    _rule(r"^Transferred: sent \d+, received \d+ bytes$", NET, INFO, "transferred"),
+    _rule(r"^Close session: user (?P<user>\S+) from (?P<ip>\S+) port (?P<port>\d+) id \d+$", SESSION, END,
+          "session_ended", "success"),
+    _rule(r"^subsystem request for (?P<subsystem>\S+) by user (?P<user>\S+)(?: failed.*)?$", SESSION, INFO,
+          "subsystem_request"),
+    _rule(r"^Authentication refused: (?P<reason>.+)$", AUTH, INFO, "authentication_refused"),
+    _rule(r"^Nasty PTR record .* is set up for (?P<ip>\S+), ignoring$", NET, INFO, "nasty_ptr_record"),
+    _rule(r"^User child is on pid \d+$", PROCESS, INFO, "user_child"),
+    _rule(r"^Received SIGHUP; restarting\.?$", PROCESS, ("change",), "server_restarted"),
+    _rule(r"^(?:\S+ )?line \d+: (?P<reason>.+)$", PROCESS, INFO, "config_warning"),
     _rule(r"^Server listening on (?P<laddr>\S+) port (?P<lport>\d+)\.?$", PROCESS, START, "server_listening"),
     _rule(r"^Received signal \d+; terminating\.?$", PROCESS, END, "server_stopped"),
 )
@@ -85,6 +111,9 @@ SESSIONS = (
     _rule(r"^Starting session: .+? for (?P<user>\S+) from (?P<ip>\S+) port (?P<port>\d+)(?: id \d+)?$",
           SESSION, START, "session_started", "success"),
 )
+
+# sshd's debug output (LogLevel DEBUG): skipped, neither an event nor bad input.
+IGNORED = re.compile(r"^debug\d: ")
 
 # Last: sshd's generic errors; before authentication they are about a network peer, not the daemon.
 ERRORS = (

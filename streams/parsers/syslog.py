@@ -102,6 +102,8 @@ def _count(match: re.Match[str] | None) -> int:
 def _results(line: SyslogLine, message: str, times: int, text: str, position: str,
              context: ParseContext) -> list[ParseResult]:
     name, reader = program(line.program)
+    if reader.ignored and reader.ignored.match(message):
+        return [Skipped(name, position)]
     fields = classify(message, reader.rules(message))
     if fields is None:
         if reader.strict:

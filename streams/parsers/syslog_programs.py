@@ -22,6 +22,7 @@ class Program:
     strict: bool
     dataset: str = "system.auth"
     pam: tuple[Rule, ...] = ()  # messages of PAM modules loaded by the program ("pam_unix(sshd:auth): ...")
+    ignored: re.Pattern[str] | None = None  # the program's messages that are skipped (debug output)
 
     def rules(self, message: str) -> tuple[Rule, ...]:
         return self.pam if _PAM_TAG.match(message) else self.own
@@ -33,7 +34,7 @@ _SHADOW = account_rules.ACCOUNTS + account_rules.PASSWD
 
 OTHER = Program((), strict=False, pam=_PAM_CARRIES)
 _SSHD = Program(openssh_rules.RULES + openssh_rules.SESSIONS + openssh_rules.ERRORS, strict=True,
-                dataset="openssh.auth", pam=_PAM_NOTES)
+                dataset="openssh.auth", pam=_PAM_NOTES, ignored=openssh_rules.IGNORED)
 PROGRAMS = {
     "sshd": _SSHD,
     "sshd-session": _SSHD,  # OpenSSH 9.8+ logs the per-connection process under this name

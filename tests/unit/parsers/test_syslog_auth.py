@@ -222,3 +222,53 @@ def test_every_authentication_event_with_an_outcome_is_an_attempt() -> None:
         event = one("syslog", line, year=2023)
         if "authentication" in event["event.category"]:
             assert ("event.outcome" in event) == (event["event.type"] == ["start"]), line
+
+
+# sshd's and sudo's other messages on busy hosts: events of their own kind, never an authentication outcome.
+OTHER_SHAPES = [
+    ("drop connection #10 from [203.0.113.5]:50122 on [10.0.0.4]:22 past MaxStartups", "connection_dropped",
+     ["network"]),
+    ("exited MaxStartups throttling after 00:00:15, 3 connections dropped", "throttling_ended", ["network"]),
+    ("srclimit_penalise: ipv4: new 203.0.113.5/32 deferred penalty of 10 seconds for penalty: failed "
+     "authentication", "source_penalised", ["network"]),
+    ("Timeout, client not responding from user bob 192.0.2.8 port 50200", "client_timeout", ["network"]),
+    ("ssh_dispatch_run_fatal: Connection from 203.0.113.9 port 41000: message authentication code incorrect "
+     "[preauth]", "protocol_error", ["network"]),
+    ("Protocol major versions differ for 203.0.113.9 port 41001: SSH-2.0-OpenSSH_9.6 vs. SSH-1.5-Nmap-SSH1-Hostkey",
+     "protocol_error", ["network"]),
+    ("Disconnecting invalid user admin 203.0.113.9 port 41002: Change of username or service not allowed: "
+     "(admin,ssh-connection) -> (root,ssh-connection) [preauth]", "disconnecting", ["network"]),
+    ("Bad packet length 1349676916. [preauth]", "protocol_error", ["network"]),
+    ("Close session: user bob from 192.0.2.8 port 50200 id 0", "session_ended", ["session"]),
+    ("subsystem request for sftp by user bob", "subsystem_request", ["session"]),
+    ("Authentication refused: bad ownership or modes for directory /home/bob", "authentication_refused",
+     ["authentication"]),
+    ("Received SIGHUP; restarting.", "server_restarted", ["process"]),
+    ("/etc/ssh/sshd_config line 15: Deprecated option UsePrivilegeSeparation", "config_warning", ["process"]),
+    ("fatal: Timeout before authentication for 203.0.113.9 port 41003", "sshd_error", ["process"]),
+]
+
+
+@pytest.mark.parametrize(("message", "action", "categories"), OTHER_SHAPES)
+def test_other_sshd_messages_are_events_of_their_kind(message: str, action: str, categories: list[str]) -> None:
+    event = one("syslog", f"Oct 17 18:30:00 web-04 sshd[4100]: {message}", year=2023)
+    assert (event["event.action"], event["event.category"]) == (action, categories)
+    assert "authentication" not in categories or "event.outcome" not in event
+
+
+@pytest.mark.parametrize("line", [
+    "Oct 17 18:31:00 web-04 sudo[4200]:   deploy : problem with defaults entries ; TTY=unknown ; PWD=/ ;",
+    "Oct 17 18:31:01 web-04 sudo[4201]: unable to resolve host web-04: Name or service not known",
+    "Oct 17 18:31:02 web-04 passwd[4202]: gkr-pam: couldn't update the login keyring password: no old password "
+    "was entered",
+])
+def test_other_messages_of_auth_programs_are_notes_without_an_outcome(line: str) -> None:
+    event = one("syslog", line, year=2023)
+    assert "info" in event["event.type"] and "event.outcome" not in event
+
+
+def test_sshd_debug_output_is_skipped() -> None:
+    from streams.parsers import FORMATS, ParseContext, Skipped
+
+    line = "Oct 17 18:31:03 web-04 sshd[4300]: debug1: Forked child 4301."
+    assert list(FORMATS["syslog"]([line], context=ParseContext(source="t", year=2023))) == [Skipped("sshd", "t:1")]
