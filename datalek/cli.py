@@ -28,6 +28,7 @@ from datalek.cli_common import (
     shown,
     use_token,
 )
+from datalek.cli_parse import parse_command
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
@@ -120,8 +121,9 @@ def ingest(
             FORMATS[fmt](lines, context=context), producer, topic=k.topic("events"),
             dead_letter_topic=k.topic("dead-letter"), envelope_size=1 if follow else k.envelope_size,
             progress=lambda s: err.print(f"  {s.events} events, {s.rejected} rejected, {s.rate:,.0f} events/s"))
-    out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected} "
-              f"({summary.rate:,.0f} events/s)")
+    out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected}; "
+              f"{summary.skipped_text()} ({summary.rate:,.0f} events/s)", markup=False, highlight=False,
+              soft_wrap=True)
     for reason in summary.reasons[:20]:
         err.print(f"  rejected {shown(reason)}")
 
@@ -130,7 +132,7 @@ def ingest(
 def syslog(
     port: Annotated[int, typer.Option(help="UDP and TCP port")] = 5514,
     host: Annotated[str, typer.Option(help="address to bind; loopback unless you open it")] = "127.0.0.1",
-    fmt: Annotated[str, typer.Option("--format", help="parser for the messages")] = "openssh",
+    fmt: Annotated[str, typer.Option("--format", help="parser for the messages")] = "syslog",
     timezone: Annotated[str, typer.Option(help="zone of stamps that have none")] = "UTC",
     asset: Annotated[str | None, typer.Option(help="the inventory system these logs belong to")] = None,
 ) -> None:
@@ -163,7 +165,8 @@ def syslog(
         pass
     finally:
         producer.close()
-        out.print(f"forwarded {forward.summary.events} events; rejected {forward.summary.rejected}")
+        out.print(f"forwarded {forward.summary.events} events; rejected {forward.summary.rejected}; "
+                  f"{forward.summary.skipped_text()}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _incident_json(i: Incident) -> dict[str, object]:
@@ -228,6 +231,7 @@ def _register_workflow() -> None:
 
 _register_workflow()
 app.command("replay")(replay_command)
+app.command("parse")(parse_command)
 app.command("web")(web_command)
 
 

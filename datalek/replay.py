@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,7 @@ from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
 from incidents.text import visible
 from streams import records, schema
-from streams.parsers import FORMATS, ParseContext, Rejected
+from streams.parsers import FORMATS, ParseContext, Rejected, Skipped
 
 BATCH = 200  # events per engine call, as in the ingest envelopes; the result does not depend on it
 
@@ -59,8 +60,9 @@ def run(path: Path, options: ReplayOptions) -> Iterator[dict[str, Any]]:
     inventory = load_inventory(options.inventory)
     engine = Engine(load_rules(options.rules_dirs, defaults=options.default_rules), inventory=inventory)
     uow, states = MemoryUnitOfWork(), {}  # type: ignore[var-annotated]
-    counts = {"events": 0, "rejected": 0, "detections": 0}
-    for batch in _batches(_events(path, options, counts), BATCH):
+    counts = {"events": 0, "rejected": 0, "skipped": 0, "detections": 0}
+    programs: Counter[str] = Counter()
+    for batch in _batches(_events(path, options, counts, programs), BATCH):
         for detection in engine.detect(states, batch):
             counts["detections"] += 1
             services.record_detection(uow, detection, now=detection.detected_at,
@@ -68,7 +70,8 @@ def run(path: Path, options: ReplayOptions) -> Iterator[dict[str, Any]]:
             yield {"kind": "detection", **records.detection_to_wire(detection)}
     incidents = sorted(uow.incidents.items.values(), key=lambda i: (i.opened_at, i.id))
     yield from (incident_record(i, inventory) for i in incidents)
-    yield {"kind": "summary", **counts, "incidents": len(incidents), "rules": len(engine.rules)}
+    yield {"kind": "summary", **counts, "skipped_programs": dict(sorted(programs.items())),
+           "incidents": len(incidents), "rules": len(engine.rules)}
 
 
 def incident_record(incident: Incident, inventory: Inventory) -> dict[str, Any]:
@@ -82,12 +85,17 @@ def incident_record(incident: Incident, inventory: Inventory) -> dict[str, Any]:
     }
 
 
-def _events(path: Path, options: ReplayOptions, counts: dict[str, int]) -> Iterator[SecurityEvent]:
+def _events(path: Path, options: ReplayOptions, counts: dict[str, int],
+            programs: Counter[str]) -> Iterator[SecurityEvent]:
     if options.fmt not in FORMATS:
         raise ReplayError(f"unknown format {options.fmt!r}; one of: {', '.join(FORMATS)}")
     context = _context(path, options)
     with path.open(encoding="utf-8", errors="replace") as lines:
         for result in FORMATS[options.fmt](lines, context=context):
+            if isinstance(result, Skipped):  # another program's line: counted, not bad input
+                counts["skipped"] += 1
+                programs[result.program] += 1
+                continue
             if isinstance(result, Rejected):
                 counts["rejected"] += 1
                 continue
@@ -159,4 +167,10 @@ def _text(record: dict[str, Any]) -> str:
     if record["kind"] == "incident":
         return (f"incident  {record['id'][:8]} {record['opened_at']} asset={record['asset']} "
                 f"rules={','.join(record['rule_ids'])} events={len(record['event_ids'])}: {record['title']}")
-    return "summary   " + ", ".join(f"{k} {v}" for k, v in record.items() if k != "kind")
+    return "summary   " + ", ".join(f"{k} {_value(v)}" for k, v in record.items() if k != "kind")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):  # e.g. skipped lines per program (names come from the log; escaped by _line)
+        return " ".join(f"{k}={v}" for k, v in value.items()) or "-"
+    return str(value)

@@ -7,14 +7,14 @@ ESC sequence or a right-to-left override in a host or user name cannot recolour 
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # control, format (bidi, zero-width), surrogates, separators
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def visible(text: str) -> str:
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
 def spreadsheet_cell(value: str) -> str:

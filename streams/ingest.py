@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import IO, Any
 from kafka import KafkaProducer
 
 from streams import records, schema
-from streams.parsers import ParseResult, Rejected
+from streams.parsers import ParseResult, Rejected, Skipped
 
 
 class BadInput(Exception):
@@ -31,11 +32,17 @@ class IngestSummary:
     messages: int = 0
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # other programs' lines, per program
     started: float = field(default_factory=time.monotonic)
 
     @property
     def rate(self) -> float:
         return self.events / max(time.monotonic() - self.started, 1e-6)
+
+    def skipped_text(self) -> str:
+        """"skipped 3 (CRON 2, kernel 1)": lines of programs the format does not read (not dead letters)."""
+        per_program = ", ".join(f"{ascii(name)[1:-1]} {count}" for name, count in sorted(self.skipped.items()))
+        return f"skipped {self.skipped.total()}" + (f" ({per_program})" if per_program else "")
 
 
 def open_input(path: str) -> IO[str]:
@@ -98,6 +105,9 @@ def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str,
         summary.messages += 1
 
     for n, result in enumerate(results):
+        if isinstance(result, Skipped):  # another program's line: counted, never dead-lettered
+            summary.skipped[result.program] += 1
+            continue
         if isinstance(result, Rejected):
             summary.rejected += 1
             summary.reasons.append(f"{result.position}: {result.reason}")
@@ -136,3 +146,4 @@ class SyslogForwarder:
                     dead_letter_topic=self.dead_letter_topic, envelope_size=1, flush_producer=False)
         self.summary.events += done.events
         self.summary.rejected += done.rejected
+        self.summary.skipped.update(done.skipped)

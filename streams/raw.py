@@ -2,11 +2,14 @@
 agent into the events topic. Producers that already write raw log lines to Kafka need no other change.
 
 A raw message holds one or more log lines (UTF-8 text). Timestamps without a year are resolved against
-the Kafka message's timestamp, so a replay of the topic resolves them the same way.
+the Kafka message's timestamp, so a replay of the topic resolves them the same way. Lines of programs a
+format does not read (the ``syslog`` format's Skipped) are counted in ``SKIPPED`` per format and
+program, never dead-lettered.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,9 +17,10 @@ from typing import Any
 import faust
 
 from streams import schema
-from streams.parsers import FORMATS, ParseContext, Rejected
+from streams.parsers import FORMATS, ParseContext, Parsed, Rejected, Skipped
 
 DeadLetter = Callable[[Any, str, Any, int], Awaitable[None]]
+SKIPPED: dict[str, Counter[str]] = {}  # per raw format: skipped lines per program, since the worker started
 
 
 def raw_topic_names(topic: Callable[[str], str]) -> dict[str, str]:
@@ -35,6 +39,7 @@ def add_raw_agents(app: faust.App, *, raw_topics: dict[str, str], events_topic: 
 
 def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any], Awaitable[None]]:
     parse = FORMATS[fmt]
+    skipped = SKIPPED.setdefault(fmt, Counter())
 
     async def normalise(stream: Any) -> None:
         async for event in stream.events():
@@ -47,7 +52,9 @@ def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any
             for result in parse(text.splitlines(keepends=True), context=context):
                 if isinstance(result, Rejected):
                     await dead_letter(message, result.reason, result.raw, -1)
-                else:
+                elif isinstance(result, Skipped):  # another program's line: counted, never dead-lettered
+                    skipped[result.program] += 1
+                elif isinstance(result, Parsed):
                     batch.append(dict(result.event))
             if batch:
                 key = batch[0].get("datalek.asset") or batch[0].get("host.name")

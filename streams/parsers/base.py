@@ -1,4 +1,4 @@
-"""What every parser shares: the context, the two result types, stable ids, timestamps, event finishing.
+"""What every parser shares: the context, the three result types, stable ids, timestamps, event finishing.
 
 Parsers are pure: they read only the lines and the context given to them (no clock, no files, no
 environment), so a replay of the same input with the same context yields the same events and ids.
@@ -62,7 +62,16 @@ class Rejected:
     raw: str
 
 
-ParseResult: TypeAlias = Parsed | Rejected
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A well-formed line that this format does not read (e.g. a cron line in a syslog file): not an
+    event and not bad input, so it is counted per ``program`` and never dead-lettered."""
+
+    program: str
+    position: str
+
+
+ParseResult: TypeAlias = Parsed | Rejected | Skipped
 
 
 class Parser(Protocol):
@@ -159,7 +168,7 @@ def finish(event: Mapping[str, Any], *, context: ParseContext, position: str, ra
 
 
 def _with_related(event: Event) -> Event:
-    users = _distinct(event.get(name) for name in ("user.name", "user.target.name"))
+    users = _distinct(event.get(name) for name in ("user.name", "user.target.name", "user.effective.name"))
     ips = _distinct(event.get(name) for name in ("source.ip", "destination.ip"))
     if users and "related.user" not in event:
         event["related.user"] = users

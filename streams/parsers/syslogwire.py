@@ -53,12 +53,12 @@ def parse_message(text: str) -> SyslogMessage:
 
 
 def _from_5424(match: re.Match[str], facility: int | None, severity: int | None) -> SyslogMessage:
-    message = _after_structured_data(match["rest"])
+    message = after_structured_data(match["rest"])
     return SyslogMessage(facility, severity, _nil(match["ts"]), _nil(match["host"]), _nil(match["app"]),
                          _nil(match["procid"]), message.removeprefix(BOM))
 
 
-def _after_structured_data(rest: str) -> str:
+def after_structured_data(rest: str) -> str:
     """MSG after STRUCTURED-DATA ("-" or "[id k="v"]..."; "]" and quotes may be escaped inside values)."""
     if rest.startswith(NIL):
         return rest[2:]

@@ -67,6 +67,24 @@ def test_bad_lines_are_counted_and_dead_lettered_with_their_position(worker_fact
 
 
 @pytest.mark.kafka
+def test_other_programs_lines_in_a_syslog_file_are_skipped_not_dead_lettered(worker_factory, kafka_bootstrap,
+                                                                              tmp_path):
+    from tests.unit.parsers.support import SAMPLES
+
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")
+    result = worker.cli("ingest", "--format", "syslog", "--year", "2023", str(SAMPLES / "syslog-mixed.log"))
+    assert result.returncode == 0, result.stderr
+    assert "sent 22 events" in result.stdout and "rejected 1; skipped 14 (CRON 1, journalctl 1, kernel 2," \
+        in result.stdout
+    assert "syslog-mixed.log:32: unrecognised sshd message" in result.stderr
+    consumer = KafkaConsumer(worker.topic("dead-letter"), bootstrap_servers=kafka_bootstrap,
+                             auto_offset_reset="earliest", consumer_timeout_ms=10000)
+    dead = [json.loads(m.value) for m in consumer]
+    consumer.close()
+    assert [d["topic"] for d in dead] == ["ingest:syslog-mixed.log:32"]
+
+
+@pytest.mark.kafka
 def test_syslog_over_udp_and_tcp_opens_an_incident(worker_factory, database_url, tmp_path):
     worker = worker_factory(database_url)
     worker.start()

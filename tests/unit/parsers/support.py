@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from streams.parsers import FORMATS, ParseContext, Parsed, Rejected
+from streams.parsers import FORMATS, ParseContext, Parsed, ParseResult, Rejected
 from streams.parsers.checks import problems
 from tests.datasets import LOGHUB_OPENSSH
 
@@ -25,9 +25,13 @@ def run(fmt: str, lines: Iterable[str], **overrides: Any) -> tuple[list[Parsed],
     return [r for r in results if isinstance(r, Parsed)], [r for r in results if isinstance(r, Rejected)]
 
 
-def run_sample(fmt: str, name: str, **overrides: Any) -> tuple[list[Parsed], list[Rejected]]:
+def sample_results(fmt: str, name: str, **overrides: Any) -> list[ParseResult]:
     with (SAMPLES / name).open(encoding="utf-8") as lines:
-        results = list(FORMATS[fmt](lines, context=context(name, **overrides)))
+        return list(FORMATS[fmt](lines, context=context(name, **overrides)))
+
+
+def run_sample(fmt: str, name: str, **overrides: Any) -> tuple[list[Parsed], list[Rejected]]:
+    results = sample_results(fmt, name, **overrides)
     return [r for r in results if isinstance(r, Parsed)], [r for r in results if isinstance(r, Rejected)]
 
 

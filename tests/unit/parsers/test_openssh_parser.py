@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from streams.parsers import FORMATS, ParseContext, Skipped
 from streams.parsers.checks import problems
 from tests.unit.parsers.support import one, run, run_sample
 
@@ -42,10 +43,12 @@ def test_repeated_message_expands_to_n_failures_with_distinct_ids() -> None:
     assert len({p.event["event.id"] for p in parsed}) == 3
 
 
-def test_invalid_user_line_is_an_authentication_failure() -> None:
+def test_invalid_user_line_is_a_side_note_without_an_outcome() -> None:
+    # sshd logs the attempt itself as "Failed password for invalid user ...": this notice must not count twice
     event = one("openssh", SSHD + "Invalid user webmaster from 173.234.31.186")
-    assert (event["event.action"], event["event.outcome"], event["user.name"]) == (
-        "invalid_user", "failure", "webmaster")
+    assert (event["event.action"], event["event.type"], event["user.name"]) == (
+        "invalid_user", ["info"], "webmaster")
+    assert "event.outcome" not in event
 
 
 def test_user_names_are_kept_verbatim_even_with_odd_spacing() -> None:
@@ -94,8 +97,7 @@ def test_loghub_message_shapes_are_classified(message: str, action: str) -> None
 
 def test_sample_auth_log_from_current_openssh_is_fully_classified() -> None:
     parsed, rejected = run_sample("openssh", "auth.log")
-    assert [(r.position, r.reason) for r in rejected] == [
-        ("auth.log:35", "unrecognised CRON message"),
+    assert [(r.position, r.reason) for r in rejected] == [  # the cron line 35 is skipped, not rejected
         ("auth.log:36", "not a syslog line (no timestamp/host/program header)")]
     assert [p.event for p in parsed if problems(p.event)] == []
     actions = Counter(p.event["event.action"] for p in parsed)
@@ -156,12 +158,18 @@ def test_impossible_dates_are_rejected() -> None:
     assert rejected[0].reason == "invalid date in syslog timestamp"
 
 
-def test_unknown_messages_are_rejected_with_the_program_and_the_raw_line() -> None:
-    line = "Mar  3 09:41:00 portal-01 CRON[1501]: (root) CMD (run-parts /etc/cron.daily)"
+def test_unknown_sshd_messages_are_rejected_with_the_program_and_the_raw_line() -> None:
+    line = "Mar  3 09:41:00 portal-01 sshd[1501]: something sshd never wrote"
     parsed, rejected = run("openssh", [line])
     assert not parsed
     assert (rejected[0].reason, rejected[0].position, rejected[0].raw) == (
-        "unrecognised CRON message", "test:1", line)
+        "unrecognised sshd message", "test:1", line)
+
+
+def test_other_programs_lines_are_skipped_not_rejected() -> None:
+    results = list(FORMATS["openssh"](["Mar  3 09:41:00 portal-01 CRON[1501]: (root) CMD (run-parts /etc/cron.daily)"],
+                                      context=ParseContext(source="test", year=2026)))
+    assert results == [Skipped("CRON", "test:1")]
 
 
 def test_blank_lines_are_skipped_and_numbering_follows_the_input() -> None:
