@@ -7,8 +7,9 @@ COPY incidents incidents
 COPY streams streams
 COPY notifications notifications
 COPY templates templates
-# editable: templates/ stays at the top level of the source tree, where rendering finds it
-RUN pip install --no-cache-dir -e '.[postgres]'
+# a normal install: templates, rules, migrations and configuration are package data of the wheel
+# (datalek/templates is a link to the top-level templates/, followed when the wheel is built)
+RUN pip install --no-cache-dir '.[postgres]' && rm -rf /app/*
 RUN useradd --system datalek
 USER datalek
 ENTRYPOINT ["datalek"]

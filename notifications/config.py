@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -9,7 +10,7 @@ import yaml
 from notifications.errors import ConfigError
 from notifications.organisation import Organisation
 
-DEFAULT_ORGANISATION_FILE = Path(__file__).resolve().parent.parent / "datalek" / "config" / "organisation-24online.yml"
+DEFAULT_ORGANISATION_FILE = Path(str(resources.files("datalek") / "config" / "organisation-24online.yml"))
 
 
 def load_organisation(path: Path | None = None) -> Organisation:

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from notifications.alerts import Notification, alert_view
 from notifications.errors import RenderError
 from notifications.policy import Alert
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(str(resources.files("datalek") / "templates"))  # package data of the installed wheel
 _MAX_TEXT_VALUE = 200
 
 
