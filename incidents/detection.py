@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from datetime import datetime
+
+# the longest values the store keeps (incidents.persistence.rows); longer ones come from hostile or odd events
+LIMITS = {"key": 400, "rule_id": 120, "entity": 300, "asset": 120, "summary": 300}
+EVENT_ID_LIMIT = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +31,22 @@ class Detection:
     event_ids: tuple[str, ...]
     summary: str
     severity: str = "medium"  # the rule's severity hint: low | medium | high | critical
+
+
+def fit(text: str, size: int) -> str:
+    """``text`` if it fits, else a prefix plus ``~`` and a hash of the whole, so distinct values stay distinct
+    and the same value always gives the same result (detection keys stay idempotent)."""
+    if len(text) <= size:
+        return text
+    return f"{text[:size - 17]}~{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def bounded(d: Detection) -> Detection:
+    """The detection with every stored text within its column's size: an over-long asset or entity (a hostile
+    host name, a 500-character user name) must not lose the detection."""
+    texts = {name: getattr(d, name) for name in LIMITS}
+    fitted = {name: fit(value, LIMITS[name]) for name, value in texts.items() if value is not None}
+    ids = tuple(fit(i, EVENT_ID_LIMIT) for i in d.event_ids)
+    if fitted == {k: v for k, v in texts.items() if v is not None} and ids == d.event_ids:
+        return d
+    return replace(d, **fitted, event_ids=ids)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from incidents import model
-from incidents.detection import Detection
+from incidents.detection import Detection, bounded
 from incidents.inventory import Prefill
 from incidents.messages import DetectionCorrelated, IncidentEvent, IncidentOpened, event_id
 from incidents.model import Incident
@@ -48,6 +48,7 @@ def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime, co
     """Open an incident for a detection, or join it to an open one on the same entity. Idempotent.
 
     ``prefill`` (the data inventory) attaches the categories and counts the asset holds to a new incident."""
+    detection = bounded(detection)
     with uow:
         if uow.incidents.has_detection(detection.key):
             return []

@@ -80,3 +80,28 @@ def test_a_detection_after_closure_opens_a_new_incident_linked_to_the_closed_one
         newest, closed = uow.incidents.list()
     assert closed.id == closed_id and closed.status.value == "closed"
     assert newest.related_to == closed_id and newest.is_open
+
+
+def test_over_long_asset_entity_and_event_ids_never_lose_the_detection(database_url):
+    from dataclasses import replace as changed
+
+    from incidents import services
+    from incidents.persistence.uow import SqlUnitOfWork
+    from tests.unit.test_services import HOUR, NOW, detection
+
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    factory = database.session_factory(engine)
+    asset, entity = "srv-" + "x" * 500, "user.name=" + "j" * 1000
+    for n in (1, 2):  # the same detection twice (a redelivery, its e2 ignored): the truncated key is stable
+        long_one = changed(detection("k" * 600, asset=asset, entity=entity), event_ids=("e" * 300, f"e{n}"))
+        services.record_detection(SqlUnitOfWork(factory), long_one, now=NOW, correlation_window=HOUR)
+    other = changed(detection("k" * 599 + "z", asset=asset, entity=entity + "2"), event_ids=("e3",))
+    services.record_detection(SqlUnitOfWork(factory), other, now=NOW, correlation_window=HOUR)
+    with SqlUnitOfWork(factory) as uow:
+        incidents = uow.incidents.list()
+    engine.dispose()
+    [incident] = incidents  # same asset, within the window: both detections join one incident
+    assert len(incident.detection_keys) == 2  # distinct long keys stay distinct after truncation; a redelivery adds none
+    assert len(incident.asset) <= 120 and len(incident.entity) <= 300 and incident.asset.startswith("srv-xxx")
+    assert all(len(k) <= 400 for k in incident.detection_keys) and len(incident.event_ids) == 3
