@@ -49,4 +49,4 @@ def bounded(d: Detection) -> Detection:
     ids = tuple(fit(i, EVENT_ID_LIMIT) for i in d.event_ids)
     if fitted == {k: v for k, v in texts.items() if v is not None} and ids == d.event_ids:
         return d
-    return replace(d, **fitted, event_ids=ids)
+    return replace(d, event_ids=ids, **fitted)  # type: ignore[arg-type]  # only the str fields of LIMITS

@@ -102,6 +102,6 @@ def test_over_long_asset_entity_and_event_ids_never_lose_the_detection(database_
         incidents = uow.incidents.list()
     engine.dispose()
     [incident] = incidents  # same asset, within the window: both detections join one incident
-    assert len(incident.detection_keys) == 2  # distinct long keys stay distinct after truncation; a redelivery adds none
+    assert len(incident.detection_keys) == 2  # distinct long keys stay distinct; a redelivery adds none
     assert len(incident.asset) <= 120 and len(incident.entity) <= 300 and incident.asset.startswith("srv-xxx")
     assert all(len(k) <= 400 for k in incident.detection_keys) and len(incident.event_ids) == 3
