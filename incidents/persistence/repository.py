@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from incidents.detection import Detection
+from incidents.detection import Affected, Detection
 from incidents.errors import ConcurrentUpdate, IncidentNotFound
 from incidents.inventory import Prefill
 from incidents.model import OPEN_STATUSES, Incident, Status
@@ -84,6 +84,7 @@ class SqlIncidentRepository:
             breach_types=sorted(incident.breach_types),
             inventory=incident.inventory.to_dict() if incident.inventory else None,
             related_to=incident.related_to, severity_hints=sorted(incident.severity_hints),
+            asset_known=incident.asset_known, affected=incident.affected.to_dict() or None,
         ))
         self.session.flush()
         self._add_detection(incident.id, detection)
@@ -94,7 +95,22 @@ class SqlIncidentRepository:
         row.breach_types = sorted(incident.breach_types)
         row.last_activity_at = incident.last_activity_at
         row.severity_hints = sorted(incident.severity_hints)
+        row.asset_known = incident.asset_known
+        row.affected = incident.affected.to_dict() or None
         self._add_detection(incident.id, detection)
+
+    def holding(self, detection_key: str) -> Incident | None:
+        """The incident a detection opened or joined."""
+        incident_id = self.session.scalar(select(DetectionRow.incident_id).where(DetectionRow.key == detection_key))
+        return None if incident_id is None else self.get(incident_id)
+
+    def extend(self, incident: Incident, update: Detection) -> None:
+        """Store merged affected entities; the update's events become evidence of the detection it extends."""
+        row = self.session.get_one(IncidentRow, incident.id)
+        row.affected = incident.affected.to_dict() or None
+        row.last_activity_at = incident.last_activity_at
+        self._add_evidence(incident.id, update.event_ids, detection_key=update.extends or "")
+        self.session.flush()
 
     def _add_detection(self, incident_id: str, d: Detection) -> None:
         self.session.add(DetectionRow(
@@ -103,11 +119,14 @@ class SqlIncidentRepository:
             count=d.count, summary=d.summary,
         ))
         self.session.flush()
+        self._add_evidence(incident_id, d.event_ids, detection_key=d.key)
+
+    def _add_evidence(self, incident_id: str, event_ids: tuple[str, ...], *, detection_key: str) -> None:
         known = set(self.session.scalars(
             select(EvidenceRow.event_id).where(EvidenceRow.incident_id == incident_id)))
-        for event_id in dict.fromkeys(d.event_ids):
+        for event_id in dict.fromkeys(event_ids):
             if event_id not in known:
-                self.session.add(EvidenceRow(incident_id=incident_id, event_id=event_id, detection_key=d.key))
+                self.session.add(EvidenceRow(incident_id=incident_id, event_id=event_id, detection_key=detection_key))
 
     def _to_domain(self, row: IncidentRow) -> Incident:
         detections = self.session.scalars(
@@ -125,4 +144,5 @@ class SqlIncidentRepository:
             subjects_informed_at=row.subjects_informed_at, closed_at=row.closed_at,
             inventory=Prefill.from_dict(row.inventory) if row.inventory else None,
             related_to=row.related_to, severity_hints=frozenset(row.severity_hints or ()),
+            asset_known=row.asset_known is not False, affected=Affected.from_dict(row.affected),
         )
