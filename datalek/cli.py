@@ -17,6 +17,7 @@ from rich.table import Table
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
 from datalek.cli_common import db_label, err, fail, migrate, migrated, out, read_incident, reader
+from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
@@ -153,7 +154,7 @@ def _incident_json(i: Incident) -> dict[str, object]:
 
     data = {k: v for k, v in entry(i, []).items() if k != "audit_trail"}
     data |= {"entity": i.entity, "detections": list(i.detection_keys), "event_ids": list(i.event_ids),
-             "version": i.version}
+             "version": i.version, **entities_json(i)}
     if i.became_aware_at and i.reported_at is None:
         data["regulator_clock"] = deadlines.regulator_clock(i.became_aware_at, now=utc_now()).to_dict()
     if i.decision and i.decided_at and i.decision.notify_subjects and i.subjects_informed_at is None:
@@ -209,6 +210,7 @@ def _register_workflow() -> None:
 
 _register_workflow()
 app.command("replay")(replay_command)
+app.add_typer(inventory_cli, name="inventory")
 app.command("web")(web_command)
 
 

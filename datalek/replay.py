@@ -3,7 +3,8 @@
 No Kafka, no database: events are parsed (``streams.parsers``), validated (``streams.schema``), run
 through ``incidents.rules.Engine`` in batches like the worker's envelopes, and every detection goes
 through ``incidents.services.record_detection`` over an in-memory unit of work. The output is JSON
-lines: detections in the order they fire, then incidents by opening time, then a summary.
+lines: detections (and updates: later affected entities of a detection's incident) in the order they fire,
+then incidents by opening time, then a summary (with the assets the inventory lacks).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from incidents import services
 from incidents.errors import IncidentError
 from incidents.inventory import Inventory
 from incidents.memory import MemoryUnitOfWork
-from incidents.model import Incident
+from incidents.model import UNKNOWN_ASSET_NOTE, Incident
 from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
 from streams import records, schema
@@ -59,15 +60,18 @@ def run(path: Path, options: ReplayOptions) -> Iterator[dict[str, Any]]:
     engine = Engine(load_rules(options.rules_dirs, defaults=options.default_rules), inventory=inventory)
     uow, states = MemoryUnitOfWork(), {}  # type: ignore[var-annotated]
     counts = {"events": 0, "rejected": 0, "detections": 0}
+    seen: set[str | None] = set()
     for batch in _batches(_events(path, options, counts), BATCH):
         for detection in engine.detect(states, batch):
-            counts["detections"] += 1
+            counts["detections"] += detection.extends is None  # an update adds entities to a detection
+            seen.add(detection.asset)
             services.record_detection(uow, detection, now=detection.detected_at,
                                       correlation_window=options.correlation_window)
-            yield {"kind": "detection", **records.detection_to_wire(detection)}
+            yield {"kind": "update" if detection.extends else "detection", **records.detection_to_wire(detection)}
     incidents = sorted(uow.incidents.items.values(), key=lambda i: (i.opened_at, i.id))
     yield from (incident_record(i, inventory) for i in incidents)
-    yield {"kind": "summary", **counts, "incidents": len(incidents), "rules": len(engine.rules)}
+    yield {"kind": "summary", **counts, "incidents": len(incidents), "rules": len(engine.rules),
+           "unknown_assets": inventory.unknown(seen)}
 
 
 def incident_record(incident: Incident, inventory: Inventory) -> dict[str, Any]:
@@ -78,6 +82,8 @@ def incident_record(incident: Incident, inventory: Inventory) -> dict[str, Any]:
         "entity": incident.entity, "asset": incident.asset, "rule_ids": list(incident.rule_ids),
         "breach_types": sorted(incident.breach_types), "detections": list(incident.detection_keys),
         "event_ids": list(incident.event_ids), "inventory": inventory.prefill([incident.asset]).to_dict(),
+        "asset_known": incident.asset_known, "asset_note": None if incident.asset_known else UNKNOWN_ASSET_NOTE,
+        "affected": incident.affected.to_dict(),
     }
 
 
@@ -149,9 +155,11 @@ def replay_command(
 
 
 def _line(record: dict[str, Any]) -> str:
-    if record["kind"] == "detection":
-        return f"detection {record['rule_id']} {record['window_start']} asset={record['asset']}: {record['summary']}\n"
+    if record["kind"] in ("detection", "update"):
+        return (f"{record['kind']:<9} {record['rule_id']} {record['window_start']} asset={record['asset']}: "
+                f"{record['summary']}\n")
     if record["kind"] == "incident":
+        note = "" if record["asset_known"] else f" [{record['asset_note']}]"
         return (f"incident  {record['id'][:8]} {record['opened_at']} asset={record['asset']} "
-                f"rules={','.join(record['rule_ids'])} events={len(record['event_ids'])}: {record['title']}\n")
+                f"rules={','.join(record['rule_ids'])} events={len(record['event_ids'])}: {record['title']}{note}\n")
     return ("summary   " + ", ".join(f"{k} {v}" for k, v in record.items() if k != "kind") + "\n")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -53,6 +53,13 @@ class SqlIncidentRepository:
             self.session.flush()
         except StaleDataError as e:
             raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile") from e
+
+    def assets_seen(self) -> list[tuple[str | None, int, datetime]]:
+        """(asset or host, incidents, last activity) over all incidents: what detection has seen."""
+        rows = self.session.execute(
+            select(IncidentRow.asset, func.count(), func.max(IncidentRow.last_activity_at))
+            .group_by(IncidentRow.asset).order_by(IncidentRow.asset))
+        return [(asset, count, _aware(last)) for asset, count, last in rows]
 
     def has_detection(self, key: str) -> bool:
         return self.session.get(DetectionRow, key) is not None
@@ -146,3 +153,9 @@ class SqlIncidentRepository:
             related_to=row.related_to, severity_hints=frozenset(row.severity_hints or ()),
             asset_known=row.asset_known is not False, affected=Affected.from_dict(row.affected),
         )
+
+
+def _aware(moment: datetime) -> datetime:
+    """An aggregate bypasses the column type: SQLite gives back a naive (UTC) datetime, or text."""
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
