@@ -55,8 +55,8 @@ class Affected:
         if not data:
             return cls()
         by_event = data.get("records_by_event") or {}
-        return cls(*(frozenset(map(str, data.get(k) or ())) for k in ("accounts", "users", "files")),
-                   records=tuple(sorted((str(e), int(n)) for e, n in by_event.items())))
+        accounts, users, files = (frozenset(map(str, data.get(k) or ())) for k in ("accounts", "users", "files"))
+        return cls(accounts, users, files, tuple(sorted((str(e), int(n)) for e, n in by_event.items())))
 
     @classmethod
     def of(cls, values: Iterable[tuple[str, Any]], *, event_id: str) -> Affected:
@@ -68,7 +68,7 @@ class Affected:
                 records = ((event_id, int(value)),)
             else:
                 sets[kind].add(str(value))
-        return cls(*(frozenset(sets[k]) for k in ("accounts", "users", "files")), records=records)
+        return cls(frozenset(sets["accounts"]), frozenset(sets["users"]), frozenset(sets["files"]), records)
 
 
 @dataclass(frozen=True, slots=True)

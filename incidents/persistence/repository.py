@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -54,7 +55,7 @@ class SqlIncidentRepository:
         except StaleDataError as e:
             raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile") from e
 
-    def assets_seen(self) -> list[tuple[str | None, int, datetime]]:
+    def assets_seen(self) -> Sequence[tuple[str | None, int, datetime]]:
         """(asset or host, incidents, last activity) over all incidents: what detection has seen."""
         rows = self.session.execute(
             select(IncidentRow.asset, func.count(), func.max(IncidentRow.last_activity_at))

@@ -268,6 +268,7 @@ def _affected(rule: Rule, step: Step, state: dict[str, Any], detection: Detectio
     fresh = [t for t in tokens if t not in sent]
     if not fresh:
         return state, None
+    assert fired_at is not None  # recent
     fired = make(Fired(fired_at, 1, (event.id,)))
     update = replace(fired, key=f"{fired.key}|+{event.id}", summary=f"{rule.title}: further affected entities",
                      affected=Affected.of(values, event_id=event.id), extends=fired.key)
