@@ -170,8 +170,8 @@ def list_incidents(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
         reader(uow)
         items = uow.incidents.list()
     if as_json:
-        for i in items:
-            sys.stdout.write(json.dumps(_incident_json(i)) + "\n")
+        for i in items:  # affected entities only in `show`, where reading them is audited
+            sys.stdout.write(json.dumps({k: v for k, v in _incident_json(i).items() if k != "affected"}) + "\n")
         return
     table = Table("id", "status", "opened (UTC)", "asset", "rules", "events")
     for i in items:

@@ -99,6 +99,8 @@ def test_the_takeover_alert_names_no_account_while_incidents_show_lists_them(tmp
     assert "klant4444" not in shown.stdout and not any(name in shown.stderr for name in TAKEN)
     as_text = datalek(tmp_path, "incidents", "show", takeover_incident.id[:8]).stdout
     assert all(name in as_text for name in TAKEN)
+    listed_all = datalek(tmp_path, "incidents", "list", "--json").stdout  # the list is not audited per incident
+    assert listed_all.count("\n") == 2 and not any(name in listed_all for name in TAKEN)
 
     unknown_id = next(i.id for i in incidents if not i.asset_known)
     unknown = json.loads(datalek(tmp_path, "incidents", "show", unknown_id[:8], "--json").stdout)
