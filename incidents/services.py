@@ -78,12 +78,15 @@ def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime, co
 
 
 def _extend(uow: UnitOfWork, update: Detection, *, now: datetime) -> list[IncidentEvent]:
-    """Merge an update into its incident, once: its event already in the evidence means it was merged."""
+    """Merge an update into its incident; one that adds nothing (a redelivery) changes nothing."""
     with uow:
         incident = uow.incidents.holding(update.extends or "")
-        if incident is None or set(update.event_ids) <= set(incident.event_ids):
+        if incident is None:
             return []
-        uow.incidents.extend(model.extend(incident, update), update)
+        extended = model.extend(incident, update)
+        if (extended.affected, extended.event_ids) == (incident.affected, incident.event_ids):
+            return []
+        uow.incidents.extend(extended, update)
         uow.audit(incident.id, at=now, actor=SYSTEM_ACTOR, action="affected.added",
                   reason=f"{update.rule_id}: {_counted(update.affected)}")
         uow.commit()

@@ -8,12 +8,14 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from datalek.rules import load_inventory, load_rules
 from incidents import services
 from incidents.detection import Affected
 from incidents.memory import MemoryUnitOfWork
 from incidents.model import Incident
-from incidents.rules import Engine
+from incidents.rules import Engine, RuleError, rule_from_dict
 from streams import records, schema
 
 T0 = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)
@@ -212,3 +214,33 @@ def test_a_known_detection_joining_an_unknown_assets_incident_keeps_it_marked():
     record_all(uow, found)
     record_all(uow, [replace(found[0], key="other", asset_known=True)])
     assert only(uow).asset_known is False
+
+
+def test_an_update_whose_event_is_already_evidence_still_adds_its_account():
+    first, update, *_ = engine("auth.stuffing_then_success").detect({}, events(takeover()))
+    uow = MemoryUnitOfWork()
+    record_all(uow, [first, replace(first, key="travel", rule_id="auth.impossible_travel", event_ids=("ev-0102",))])
+    record_all(uow, [update, update])
+    assert only(uow).affected.accounts == {TAKEN[0], TAKEN[1]}
+    assert [e["action"] for e in uow.audit_log].count("affected.added") == 1
+
+
+@pytest.mark.parametrize(("doc", "field"), [
+    ({"kind": "match", "match": {"event.outcome": "success"}, "affected": {"victims": "user.name"}},
+     "affected.victims"),
+    ({"kind": "match", "match": {"event.outcome": "success"}, "affected": {"accounts": ["user.name"]}}, "affected"),
+    ({"kind": "sequence", "affected": {"accounts": "user.name"},
+      "steps": [{"match": {"event.outcome": "failure"}}, {"match": {"event.outcome": "success"}}]}, "affected"),
+    ({"kind": "sequence", "steps": [{"match": {"event.outcome": "failure"}},
+                                    {"match": {"event.outcome": "success"}, "affected": {"files": 3}}]},
+     "steps[1].affected"),
+])
+def test_an_invalid_affected_spec_names_the_field(doc, field):
+    with pytest.raises(RuleError) as caught:
+        rule_from_dict({"id": "t.x", "title": "T", "breach_type": "confidentiality", **doc}, source="t.yml")
+    assert caught.value.field == field
+
+
+def test_the_shipped_takeover_rule_collects_the_accounts_of_its_success_step_only():
+    failures, success = RULES["auth.stuffing_then_success"].steps
+    assert failures.affected == () and success.affected == (("accounts", "user.name"),)
