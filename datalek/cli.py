@@ -28,6 +28,7 @@ from datalek.cli_common import (
     shown,
     use_token,
 )
+from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
@@ -174,7 +175,7 @@ def _incident_json(i: Incident) -> dict[str, object]:
 
     data = {k: v for k, v in entry(i, []).items() if k != "audit_trail"}
     data |= {"entity": i.entity, "detections": list(i.detection_keys), "event_ids": list(i.event_ids),
-             "version": i.version}
+             "version": i.version, **entities_json(i)}
     if i.became_aware_at and i.reported_at is None:
         data["regulator_clock"] = deadlines.regulator_clock(i.became_aware_at, now=utc_now()).to_dict()
     if i.decision and i.decided_at and i.decision.notify_subjects and i.subjects_informed_at is None:
@@ -190,8 +191,8 @@ def list_incidents(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
         reader(uow, container.settings)
         items = uow.incidents.list()
     if as_json:
-        for i in items:
-            sys.stdout.write(json.dumps(_incident_json(i)) + "\n")
+        for i in items:  # affected entities only in `show`, where reading them is audited
+            sys.stdout.write(json.dumps({k: v for k, v in _incident_json(i).items() if k != "affected"}) + "\n")
         return
     table = Table("id", "status", "opened (UTC)", "asset", "rules", "events")
     for i in items:
@@ -232,6 +233,7 @@ def _register_workflow() -> None:
 _register_workflow()
 app.command("replay")(replay_command)
 app.command("parse")(parse_command)
+app.add_typer(inventory_cli, name="inventory")
 app.command("web")(web_command)
 
 

@@ -25,7 +25,7 @@ from incidents import workflow as wf
 from incidents.assessment import BreachFacts, assess, override
 from incidents.assessment.decision import accept
 from incidents.errors import IncidentError
-from incidents.model import Incident, Status
+from incidents.model import UNKNOWN_ASSET_NOTE, Incident, Status
 from incidents.persistence import audit, users
 
 workflow_cli = typer.Typer(no_args_is_help=True)
@@ -111,6 +111,8 @@ def facts_template(incident_id: str) -> None:
     """Draft facts from the data inventory (categories, groups, counts), to complete and record with `facts`."""
     incident, _ = read_incident(migrated(Settings()), incident_id, action="facts.template")
     draft = incident.facts or (incident.inventory.facts(incident.breach_types) if incident.inventory else None)
+    if draft is None and not incident.asset_known:
+        raise fail(f"{UNKNOWN_ASSET_NOTE}; write the facts by hand")
     if draft is None:
         raise fail("the inventory knows no personal data on this incident's asset; write the facts by hand")
     sys.stdout.write(json.dumps(draft.to_dict(), indent=2) + "\n")

@@ -3,7 +3,8 @@
 No Kafka, no database: events are parsed (``streams.parsers``), validated (``streams.schema``), run
 through ``incidents.rules.Engine`` in batches like the worker's envelopes, and every detection goes
 through ``incidents.services.record_detection`` over an in-memory unit of work. The output is JSON
-lines: detections in the order they fire, then incidents by opening time, then a summary.
+lines: detections (and updates: later affected entities of a detection's incident) in the order they fire,
+then incidents by opening time, then a summary (with the assets the inventory lacks).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from incidents import services
 from incidents.errors import IncidentError
 from incidents.inventory import Inventory
 from incidents.memory import MemoryUnitOfWork
-from incidents.model import Incident
+from incidents.model import UNKNOWN_ASSET_NOTE, Incident
 from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
 from incidents.text import visible
@@ -62,16 +63,18 @@ def run(path: Path, options: ReplayOptions) -> Iterator[dict[str, Any]]:
     uow, states = MemoryUnitOfWork(), {}  # type: ignore[var-annotated]
     counts = {"events": 0, "rejected": 0, "skipped": 0, "detections": 0}
     programs: Counter[str] = Counter()
+    seen: set[str | None] = set()
     for batch in _batches(_events(path, options, counts, programs), BATCH):
         for detection in engine.detect(states, batch):
-            counts["detections"] += 1
+            counts["detections"] += detection.extends is None  # an update adds entities to a detection
+            seen.add(detection.asset)
             services.record_detection(uow, detection, now=detection.detected_at,
                                       correlation_window=options.correlation_window)
-            yield {"kind": "detection", **records.detection_to_wire(detection)}
+            yield {"kind": "update" if detection.extends else "detection", **records.detection_to_wire(detection)}
     incidents = sorted(uow.incidents.items.values(), key=lambda i: (i.opened_at, i.id))
     yield from (incident_record(i, inventory) for i in incidents)
     yield {"kind": "summary", **counts, "skipped_programs": dict(sorted(programs.items())),
-           "incidents": len(incidents), "rules": len(engine.rules)}
+           "incidents": len(incidents), "rules": len(engine.rules), "unknown_assets": inventory.unknown(seen)}
 
 
 def incident_record(incident: Incident, inventory: Inventory) -> dict[str, Any]:
@@ -82,6 +85,8 @@ def incident_record(incident: Incident, inventory: Inventory) -> dict[str, Any]:
         "entity": incident.entity, "asset": incident.asset, "rule_ids": list(incident.rule_ids),
         "breach_types": sorted(incident.breach_types), "detections": list(incident.detection_keys),
         "event_ids": list(incident.event_ids), "inventory": inventory.prefill([incident.asset]).to_dict(),
+        "asset_known": incident.asset_known, "asset_note": None if incident.asset_known else UNKNOWN_ASSET_NOTE,
+        "affected": incident.affected.to_dict(),
     }
 
 
@@ -162,15 +167,19 @@ def _line(record: dict[str, Any]) -> str:
 
 
 def _text(record: dict[str, Any]) -> str:
-    if record["kind"] == "detection":
-        return f"detection {record['rule_id']} {record['window_start']} asset={record['asset']}: {record['summary']}"
+    if record["kind"] in ("detection", "update"):
+        return (f"{record['kind']:<9} {record['rule_id']} {record['window_start']} asset={record['asset']}: "
+                f"{record['summary']}")
     if record["kind"] == "incident":
+        note = "" if record["asset_known"] else f" [{record['asset_note']}]"
         return (f"incident  {record['id'][:8]} {record['opened_at']} asset={record['asset']} "
-                f"rules={','.join(record['rule_ids'])} events={len(record['event_ids'])}: {record['title']}")
+                f"rules={','.join(record['rule_ids'])} events={len(record['event_ids'])}: {record['title']}{note}")
     return "summary   " + ", ".join(f"{k} {_value(v)}" for k, v in record.items() if k != "kind")
 
 
 def _value(value: Any) -> str:
-    if isinstance(value, dict):  # e.g. skipped lines per program (names come from the log; escaped by _line)
+    if isinstance(value, (dict)):  # e.g. skipped lines per program (names come from the log; escaped by _line)
         return " ".join(f"{k}={v}" for k, v in value.items()) or "-"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "-"
     return str(value)

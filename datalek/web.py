@@ -31,7 +31,7 @@ from datalek.cli_draft import draft_command
 from datalek.settings import Settings
 from incidents.assessment import assess, deadlines
 from incidents.errors import IncidentError
-from incidents.model import Incident
+from incidents.model import UNKNOWN_ASSET_NOTE, Incident
 from incidents.persistence import audit, users
 from incidents.workflow import Actor
 from notifications.config import load_organisation
@@ -106,7 +106,8 @@ def detail(i: Incident, trail: list[dict[str, Any]], *, now: datetime) -> dict[s
             "facts": i.facts.to_dict() if i.facts else None,
             "assessment": assess(i.facts).to_dict() if i.facts else None,
             "decision": i.decision.to_dict() if i.decision else None, "clocks": clocks,
-            "detections": len(i.detection_keys), "trail": trail}
+            "detections": len(i.detection_keys), "trail": trail,
+            "asset_note": None if i.asset_known else UNKNOWN_ASSET_NOTE, "affected": i.affected.to_dict()}
 
 
 def _user() -> Actor:

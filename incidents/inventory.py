@@ -3,7 +3,9 @@
 Pure (standard library and the assessment vocabulary). ``Inventory.from_dict`` validates a decoded YAML
 document and names the offending field; ``Inventory.prefill(assets)`` gives the categories and counts an
 incident on those assets starts its assessment with (``BreachFacts`` pre-fill, issue 3). The inventory
-also tells the rule engine which asset an event belongs to and whether it holds personal data.
+also tells the rule engine which asset an event belongs to and whether it may hold personal data: an asset
+the inventory does not know may (fail safe, until the FG says otherwise); a listed asset without data
+categories does not.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class InvalidInventory(IncidentError):
 
 @dataclass(frozen=True, slots=True)
 class Asset:
-    """A system that holds personal data. ``hosts`` (wildcards allowed) and ``aliases`` map events to it."""
+    """A system of the organisation. ``hosts`` (wildcards allowed) and ``aliases`` map events to it. One listed
+    without data categories is known to hold no personal data."""
 
     id: str
     name: str
@@ -122,9 +125,18 @@ class Inventory:
                                                                for p in a.hosts)), None)
         return found.id if found else host
 
+    def knows(self, asset: str | None) -> bool:
+        """Whether the asset is in the inventory (by id or alias)."""
+        return self.get(asset) is not None
+
     def holds_personal_data(self, asset: str | None) -> bool:
+        """May the asset hold personal data? Fail safe: an asset the inventory does not know may."""
         found = self.get(asset)
-        return found is not None and found.holds_personal_data
+        return found is None or found.holds_personal_data
+
+    def unknown(self, assets: Iterable[str | None]) -> list[str]:
+        """The assets (or hosts) the inventory lacks, sorted, once each: for the FG to complete it."""
+        return sorted({a for a in assets if a and not self.knows(a)})
 
     def prefill(self, assets: Iterable[str | None]) -> Prefill:
         """Union of categories and groups over the known assets; subjects as a range (they may overlap)."""

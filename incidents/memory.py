@@ -21,6 +21,7 @@ class MemoryRepository:
     def __init__(self) -> None:
         self.items: dict[str, Incident] = {}
         self.detections: dict[str, Detection] = {}
+        self.owners: dict[str, str] = {}  # detection key -> incident id
 
     def get(self, incident_id: str) -> Incident | None:
         return self.items.get(incident_id)
@@ -43,10 +44,21 @@ class MemoryRepository:
     def add(self, incident: Incident, detection: Detection) -> None:
         self.items[incident.id] = replace(incident, version=1)
         self.detections[detection.key] = detection
+        self.owners[detection.key] = incident.id
 
     def attach(self, incident: Incident, detection: Detection) -> None:
         self.items[incident.id] = replace(incident, version=incident.version + 1)
         self.detections[detection.key] = detection
+        self.owners[detection.key] = incident.id
+
+    def holding(self, detection_key: str) -> Incident | None:
+        """The incident a detection opened or joined."""
+        owner = self.owners.get(detection_key)
+        return None if owner is None else self.items[owner]
+
+    def extend(self, incident: Incident, update: Detection) -> None:
+        """Store the merged affected entities and evidence (the update itself is no detection)."""
+        self.items[incident.id] = replace(incident, version=incident.version + 1)
 
     def list(self, *, limit: int | None = 100) -> list[Incident]:
         """Newest first, like the SQL repository."""

@@ -8,10 +8,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from incidents.assessment import BreachFacts, Decision
-from incidents.detection import Detection
+from incidents.detection import Affected, Detection
 from incidents.inventory import Prefill
 
 _NAMESPACE = uuid.UUID("6f1c1f4e-4a43-4a8e-9d7f-5d2f8f0e7a10")
+UNKNOWN_ASSET_NOTE = "asset not in the inventory: assume personal data until the FG says otherwise"
 
 
 class Status(StrEnum):
@@ -58,6 +59,8 @@ class Incident:
     inventory: Prefill | None = None  # what the data inventory says the asset holds, at opening
     related_to: str | None = None  # a closed or dismissed incident on the same asset this one follows
     severity_hints: frozenset[str] = frozenset()  # the rules' severity hints, unioned over detections
+    asset_known: bool = True  # False: the data inventory lacks the asset (fail safe: it may hold personal data)
+    affected: Affected = Affected()  # accounts, users, files, record counts: personal data, never in alerts
 
     @property
     def is_open(self) -> bool:
@@ -84,6 +87,8 @@ def open_from(detection: Detection) -> Incident:
         event_ids=detection.event_ids,
         last_activity_at=detection.detected_at,
         severity_hints=frozenset({detection.severity}),
+        asset_known=detection.asset_known,
+        affected=detection.affected,
     )
 
 
@@ -97,4 +102,16 @@ def correlate(incident: Incident, detection: Detection) -> Incident:
         event_ids=tuple(dict.fromkeys((*incident.event_ids, *detection.event_ids))),
         last_activity_at=max(incident.last_activity_at, detection.detected_at),
         severity_hints=incident.severity_hints | {detection.severity},
+        asset_known=incident.asset_known and detection.asset_known,
+        affected=incident.affected.merge(detection.affected),
+    )
+
+
+def extend(incident: Incident, update: Detection) -> Incident:
+    """Add a later event's affected entities (and the event as evidence) to the incident its group opened."""
+    return replace(
+        incident,
+        event_ids=tuple(dict.fromkeys((*incident.event_ids, *update.event_ids))),
+        last_activity_at=max(incident.last_activity_at, update.detected_at),
+        affected=incident.affected.merge(update.affected),
     )

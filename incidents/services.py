@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from incidents import model
-from incidents.detection import Detection, bounded
+from incidents.detection import Affected, Detection, bounded
 from incidents.inventory import Prefill
 from incidents.messages import DetectionCorrelated, IncidentEvent, IncidentOpened, event_id
 from incidents.model import Incident
@@ -24,6 +24,8 @@ class IncidentRepository(Protocol):
     def previous_for(self, entity: str, asset: str | None) -> str | None: ...
     def add(self, incident: Incident, detection: Detection) -> None: ...
     def attach(self, incident: Incident, detection: Detection) -> None: ...
+    def holding(self, detection_key: str) -> Incident | None: ...
+    def extend(self, incident: Incident, update: Detection) -> None: ...
     def find(self, prefix: str) -> Incident: ...
     def save(self, incident: Incident) -> None: ...
 
@@ -47,8 +49,11 @@ def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime, co
                      prefill: Prefiller | None = None) -> list[IncidentEvent]:
     """Open an incident for a detection, or join it to an open one on the same entity. Idempotent.
 
-    ``prefill`` (the data inventory) attaches the categories and counts the asset holds to a new incident."""
+    ``prefill`` (the data inventory) attaches the categories and counts the asset holds to a new incident.
+    An update (``detection.extends``) adds its affected entities to the incident holding that detection."""
     detection = bounded(detection)
+    if detection.extends is not None:
+        return _extend(uow, detection, now=now)
     with uow:
         if uow.incidents.has_detection(detection.key):
             return []
@@ -71,6 +76,28 @@ def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime, co
         uow.publish(events)
         uow.commit()
         return events
+
+
+def _extend(uow: UnitOfWork, update: Detection, *, now: datetime) -> list[IncidentEvent]:
+    """Merge an update into its incident; one that adds nothing (a redelivery) changes nothing."""
+    with uow:
+        incident = uow.incidents.holding(update.extends or "")
+        if incident is None:
+            return []
+        extended = model.extend(incident, update)
+        if (extended.affected, extended.event_ids) == (incident.affected, incident.event_ids):
+            return []
+        uow.incidents.extend(extended, update)
+        uow.audit(incident.id, at=now, actor=SYSTEM_ACTOR, action="affected.added",
+                  reason=f"{update.rule_id}: {_counted(update.affected)}")
+        uow.commit()
+        return []
+
+
+def _counted(affected: Affected) -> str:
+    """How many of each kind, never the values (the audit log is no place for them)."""
+    sizes = {"accounts": len(affected.accounts), "users": len(affected.users), "files": len(affected.files)}
+    return ", ".join(f"{n} {kind}" for kind, n in sizes.items() if n) or "records"
 
 
 def _open(detection: Detection, *, now: datetime) -> tuple[Incident, list[IncidentEvent]]:

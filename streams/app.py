@@ -164,7 +164,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 # sent before the state is written: after a crash the batch is run again from the old
                 # state and fires again (detections are idempotent by key) instead of not at all
                 for d in config.engine.detect(staged, valid):
-                    await detections.send(key=d.key.encode(), value=records.detection_to_wire(d))
+                    # an update goes to the partition of the detection it extends: recorded after it
+                    await detections.send(key=(d.extends or d.key).encode(), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
             # one table write per touched key per batch, before the batch is acked
             await staged.flush(app.producer.buffer if app.in_worker else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from incidents.detection import Detection
+from incidents.detection import Affected, Detection
 
 _TIMES = ("window_start", "window_end", "detected_at")
 
@@ -15,6 +15,7 @@ def detection_to_wire(d: Detection) -> dict[str, Any]:
         "schema": 1, "key": d.key, "rule_id": d.rule_id, "entity": d.entity, "asset": d.asset,
         "breach_type": d.breach_type, "count": d.count, "event_ids": list(d.event_ids),
         "summary": d.summary, "severity": d.severity, **{name: getattr(d, name).isoformat() for name in _TIMES},
+        "asset_known": d.asset_known, "affected": d.affected.to_dict(), "extends": d.extends,
     }
 
 
@@ -26,6 +27,8 @@ def detection_from_wire(data: dict[str, Any]) -> Detection:
         asset=data.get("asset"), breach_type=str(data["breach_type"]), count=int(data["count"]),
         event_ids=tuple(str(i) for i in data["event_ids"]), summary=str(data["summary"]),
         severity=str(data.get("severity", "medium")), **times,
+        asset_known=data.get("asset_known", True) is not False, affected=Affected.from_dict(data.get("affected")),
+        extends=None if data.get("extends") is None else str(data["extends"]),
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from incidents.detection import Detection
+from incidents.detection import Affected, Detection
 from incidents.errors import ConcurrentUpdate, IncidentNotFound
 from incidents.inventory import Prefill
 from incidents.model import OPEN_STATUSES, Incident, Status
@@ -54,6 +55,13 @@ class SqlIncidentRepository:
         except StaleDataError as e:
             raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile") from e
 
+    def assets_seen(self) -> Sequence[tuple[str | None, int, datetime]]:
+        """(asset or host, incidents, last activity) over all incidents: what detection has seen."""
+        rows = self.session.execute(
+            select(IncidentRow.asset, func.count(), func.max(IncidentRow.last_activity_at))
+            .group_by(IncidentRow.asset).order_by(IncidentRow.asset))
+        return [(asset, count, _aware(last)) for asset, count, last in rows]
+
     def has_detection(self, key: str) -> bool:
         return self.session.get(DetectionRow, key) is not None
 
@@ -84,6 +92,7 @@ class SqlIncidentRepository:
             breach_types=sorted(incident.breach_types),
             inventory=incident.inventory.to_dict() if incident.inventory else None,
             related_to=incident.related_to, severity_hints=sorted(incident.severity_hints),
+            asset_known=incident.asset_known, affected=incident.affected.to_dict() or None,
         ))
         self.session.flush()
         self._add_detection(incident.id, detection)
@@ -94,7 +103,22 @@ class SqlIncidentRepository:
         row.breach_types = sorted(incident.breach_types)
         row.last_activity_at = incident.last_activity_at
         row.severity_hints = sorted(incident.severity_hints)
+        row.asset_known = incident.asset_known
+        row.affected = incident.affected.to_dict() or None
         self._add_detection(incident.id, detection)
+
+    def holding(self, detection_key: str) -> Incident | None:
+        """The incident a detection opened or joined."""
+        incident_id = self.session.scalar(select(DetectionRow.incident_id).where(DetectionRow.key == detection_key))
+        return None if incident_id is None else self.get(incident_id)
+
+    def extend(self, incident: Incident, update: Detection) -> None:
+        """Store merged affected entities; the update's events become evidence of the detection it extends."""
+        row = self.session.get_one(IncidentRow, incident.id)
+        row.affected = incident.affected.to_dict() or None
+        row.last_activity_at = incident.last_activity_at
+        self._add_evidence(incident.id, update.event_ids, detection_key=update.extends or "")
+        self.session.flush()
 
     def _add_detection(self, incident_id: str, d: Detection) -> None:
         self.session.add(DetectionRow(
@@ -103,11 +127,14 @@ class SqlIncidentRepository:
             count=d.count, summary=d.summary,
         ))
         self.session.flush()
+        self._add_evidence(incident_id, d.event_ids, detection_key=d.key)
+
+    def _add_evidence(self, incident_id: str, event_ids: tuple[str, ...], *, detection_key: str) -> None:
         known = set(self.session.scalars(
             select(EvidenceRow.event_id).where(EvidenceRow.incident_id == incident_id)))
-        for event_id in dict.fromkeys(d.event_ids):
+        for event_id in dict.fromkeys(event_ids):
             if event_id not in known:
-                self.session.add(EvidenceRow(incident_id=incident_id, event_id=event_id, detection_key=d.key))
+                self.session.add(EvidenceRow(incident_id=incident_id, event_id=event_id, detection_key=detection_key))
 
     def _to_domain(self, row: IncidentRow) -> Incident:
         detections = self.session.scalars(
@@ -125,4 +152,11 @@ class SqlIncidentRepository:
             subjects_informed_at=row.subjects_informed_at, closed_at=row.closed_at,
             inventory=Prefill.from_dict(row.inventory) if row.inventory else None,
             related_to=row.related_to, severity_hints=frozenset(row.severity_hints or ()),
+            asset_known=row.asset_known is not False, affected=Affected.from_dict(row.affected),
         )
+
+
+def _aware(moment: datetime) -> datetime:
+    """An aggregate bypasses the column type: SQLite gives back a naive (UTC) datetime, or text."""
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

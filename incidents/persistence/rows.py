@@ -56,6 +56,8 @@ class IncidentRow(Base):
     inventory: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     related_to: Mapped[str | None] = mapped_column(String(36))
     severity_hints: Mapped[list[str] | None] = mapped_column(JSON)
+    asset_known: Mapped[bool | None] = mapped_column()  # NULL (before 0008): known
+    affected: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # personal data: who and what it touches
 
     __mapper_args__ = {"version_id_col": version}
 

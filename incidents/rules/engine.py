@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
-from incidents.detection import Detection
+from incidents.detection import Affected, Detection
 from incidents.rules.conditions import (
     AllOf,
     AnyOf,
@@ -28,7 +29,7 @@ from incidents.rules.conditions import (
 )
 from incidents.rules.errors import RuleError
 from incidents.rules.shapes import OBSERVE, Fired, Hit
-from incidents.rules.spec import Kind, Rule
+from incidents.rules.spec import Kind, Rule, Step
 from incidents.security_event import SecurityEvent
 
 _EMPTY: dict[str, Any] = {}  # never mutated: shapes return new dicts
@@ -39,15 +40,20 @@ class AssetIndex(Protocol):
 
     def asset_of(self, event: SecurityEvent) -> str | None: ...
     def holds_personal_data(self, asset: str | None) -> bool: ...
+    def knows(self, asset: str | None) -> bool: ...
 
 
 class NoInventory:
-    """Without an inventory: the event's own asset, else its host; no asset counts as holding personal data."""
+    """Without an inventory: the event's own asset, else its host; no asset is known, so every one may hold
+    personal data (fail safe, as for an asset the inventory lacks)."""
 
     def asset_of(self, event: SecurityEvent) -> str | None:
         return event.asset or event.host
 
     def holds_personal_data(self, asset: str | None) -> bool:
+        return True
+
+    def knows(self, asset: str | None) -> bool:
         return False
 
 
@@ -144,10 +150,14 @@ class Engine:
             key = f"{m.rule.id}|{(asset or '-') if m.rule.per_asset else '*'}|{group}"
             old = states.get(key) or _EMPTY
             state, fired = OBSERVE[m.rule.kind](m.rule, m.step, old, hit)
+            detection = _detection(m.rule, key, group, asset, fired, event, self.inventory) if fired else None
+            if step.affected and (detection or state.get("f") is not None):  # cheap test first: most never fired
+                make = partial(_detection, m.rule, key, group, asset, event=event, inventory=self.inventory)
+                state, detection = _affected(m.rule, step, state, detection, hit, event, make)
             if state is not old:  # unchanged state is not written (no table write, no changelog record)
                 states[key] = state
-            if fired:
-                found.append(_detection(m.rule, key, group, asset, fired, event))
+            if detection:
+                found.append(detection)
 
 
 def required_values(cond: Condition, name: str) -> frozenset[str] | None:
@@ -227,14 +237,63 @@ def _number(value: Any) -> float | None:
 
 
 def _detection(rule: Rule, key: str, group: str, asset: str | None, fired: Fired,
-               event: SecurityEvent) -> Detection:
+               event: SecurityEvent, inventory: AssetIndex) -> Detection:
     begin = datetime.fromtimestamp(fired.start, UTC)
     return Detection(
         key=f"{key}|{fired.start}", rule_id=rule.id, entity=group or f"datalek.asset={asset or '-'}",
         asset=asset, breach_type=rule.breach_type.value, window_start=begin,
         window_end=begin + timedelta(seconds=rule.window), detected_at=event.timestamp, count=fired.count,
         event_ids=fired.event_ids, summary=_summary(rule, asset, fired), severity=rule.severity,
+        asset_known=inventory.knows(asset),
     )
+
+
+def _affected(rule: Rule, step: Step, state: dict[str, Any], detection: Detection | None, hit: Hit,
+              event: SecurityEvent, make: Callable[[Fired], Detection]) -> tuple[dict[str, Any], Detection | None]:
+    """The step's ``affected`` values from this event: on the detection it fired, or, while the group's
+    detection is recent (its window plus suppression), as an update of that detection's incident.
+
+    The state keeps short hashes of the values already sent ("a"), never the values: an update is only
+    sent for a value not sent before, at most ``evidence`` of them per detection.
+    """
+    fired_at, sent = state.get("f"), state.get("a") or []
+    recent = fired_at is not None and fired_at <= hit.ts < fired_at + rule.window + rule.suppress
+    if detection is None and (not recent or len(sent) >= rule.evidence):
+        return state, None
+    values = _affected_values(rule, step, event, detection)
+    tokens = list(dict.fromkeys(_token(f"{kind}={value}") for kind, value in values if kind != "records"))
+    if detection is not None:
+        new_state = {**state, "a": tokens} if tokens or "a" in state else state
+        return new_state, replace(detection, affected=Affected.of(values, event_id=event.id))
+    fresh = [t for t in tokens if t not in sent]
+    if not fresh:
+        return state, None
+    assert fired_at is not None  # recent
+    fired = make(Fired(fired_at, 1, (event.id,)))
+    update = replace(fired, key=f"{fired.key}|+{event.id}", summary=f"{rule.title}: further affected entities",
+                     affected=Affected.of(values, event_id=event.id), extends=fired.key)
+    return {**state, "a": [*sent, *fresh]}, update
+
+
+def _affected_values(rule: Rule, step: Step, event: SecurityEvent,
+                     detection: Detection | None) -> list[tuple[str, Any]]:
+    """(kind, value) pairs; a summed record count is the detection's total, not the one event's."""
+    found: list[tuple[str, Any]] = []
+    for kind, field in step.affected:
+        value = event.get(field)
+        if kind == "records":
+            number = detection.count if detection and rule.volume_field == field else _number(value)
+            if number is not None:
+                found.append((kind, int(number)))
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and item != "" and not isinstance(item, dict | list):
+                found.append((kind, str(item)))
+    return found
+
+
+def _token(value: str) -> str:
+    return hashlib.blake2b(value.encode(), digest_size=6).hexdigest()
 
 
 def _summary(rule: Rule, asset: str | None, fired: Fired) -> str:

@@ -15,6 +15,7 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from incidents.detection import AFFECTED_KINDS
 from incidents.rules.conditions import AllOf, AnyOf, Condition, Field, Not, Op, OutsideHours
 from incidents.rules.errors import RuleError
 from incidents.rules.spec import Baseline, BreachType, Kind, Rule, Step, Travel
@@ -22,9 +23,9 @@ from incidents.rules.spec import Baseline, BreachType, Kind, Rule, Step, Travel
 RULE_KEYS = frozenset({
     "id", "title", "description", "breach_type", "severity", "kind", "match", "count", "distinct",
     "personal_data", "steps", "group_by", "per_asset", "window", "lateness", "suppress", "min_steps",
-    "baseline", "travel", "sum", "evidence", "examples", "tags", "references",
+    "baseline", "travel", "sum", "evidence", "examples", "tags", "references", "affected",
 })
-STEP_KEYS = frozenset({"name", "match", "count", "distinct", "personal_data", "group_by"})
+STEP_KEYS = frozenset({"name", "match", "count", "distinct", "personal_data", "group_by", "affected"})
 SEVERITIES = ("low", "medium", "high", "critical")
 MODIFIERS = {"contains": Op.CONTAINS, "startswith": Op.STARTSWITH, "endswith": Op.ENDSWITH, "re": Op.RE,
              "cidr": Op.CIDR, "gt": Op.GT, "gte": Op.GTE, "lt": Op.LT, "lte": Op.LTE, "exists": Op.EXISTS}
@@ -89,7 +90,10 @@ def _steps(data: Mapping[str, Any], kind: Kind, where: _Where) -> tuple[Step, ..
         count = _int(data, "count", 1, where) if kind in (Kind.COUNT, Kind.DISTINCT) else 1
         distinct = _text(data, "distinct", where) if kind is Kind.DISTINCT else None
         return (Step("match", condition(data.get("match"), "match", where), count, distinct,
-                     _bool(data, "personal_data", False, where)),)
+                     _bool(data, "personal_data", False, where), affected=_affected(data, "affected", where)),)
+    if "affected" in data:
+        raise where.error("affected", f"kind {kind.value} takes 'affected' per step (the step whose events name "
+                                      "them)")
     raw = data.get("steps")
     if not isinstance(raw, list) or len(raw) < 2:
         raise where.error("steps", f"kind {kind.value} needs a list of at least two steps")
@@ -112,7 +116,19 @@ def _step(item: Any, path: str, group_by: tuple[str, ...], where: _Where) -> Ste
         name=str(item.get("name", path)), condition=condition(item.get("match"), f"{path}.match", where),
         count=_int(item, "count", 1, where, prefix=path), distinct=_optional_text(item, "distinct", path, where),
         personal_data=_bool(item, "personal_data", False, where, prefix=path), group_by=own,
+        affected=_affected(item, f"{path}.affected", where),
     )
+
+
+def _affected(data: Mapping[str, Any], path: str, where: _Where) -> tuple[tuple[str, str], ...]:
+    """``affected: {accounts: user.name, files: file.name, ...}``: what the incident should list."""
+    raw = data.get("affected", {})
+    if not isinstance(raw, Mapping) or any(not isinstance(v, str) or not v for v in raw.values()):
+        raise where.error(path, f"expected a mapping of {', '.join(AFFECTED_KINDS)} to an event field")
+    unknown = sorted(set(map(str, raw)) - set(AFFECTED_KINDS))
+    if unknown:
+        raise where.error(f"{path}.{unknown[0]}", f"unknown kind (known: {', '.join(AFFECTED_KINDS)})")
+    return tuple((str(k), str(v)) for k, v in raw.items())
 
 
 def condition(raw: Any, path: str, where: _Where) -> Condition:

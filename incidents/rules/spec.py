@@ -40,6 +40,8 @@ class Step:
     distinct: str | None = None
     personal_data: bool = False  # only on an inventory asset that holds personal data
     group_by: tuple[str, ...] | None = None  # this step's fields for the rule's group (Sigma aliases)
+    # (kind, event field) pairs collected from the step's events onto the incident: ("accounts", "user.name")
+    affected: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ def test_the_shipped_scenario_replays_to_one_brute_force_incident_with_inventory
     assert "access_credentials" in incident["inventory"]["data_categories"]
     assert "minors" in incident["inventory"]["subject_groups"]
     assert summary == {"kind": "summary", "events": 155, "rejected": 0, "skipped": 0, "detections": 1,
-                       "skipped_programs": {}, "incidents": 1, "rules": 14}
+                       "skipped_programs": {}, "incidents": 1, "rules": 14, "unknown_assets": []}
 
 
 def test_replay_is_deterministic_and_independent_of_the_batch_size(monkeypatch):

@@ -45,8 +45,30 @@ def test_events_map_to_assets_by_id_alias_or_host_pattern():
     assert asset(**{"datalek.asset": "klantportaal"}) == "klantportaal"
     assert asset(**{"datalek.asset": "arn:aws:s3:::24online-exports"}) == "documentopslag"
     assert asset(**{"host.name": "CRM-DB-01"}) == "crm"
-    assert asset(**{"host.name": "build-runner-3"}) == "build-runner-3"
-    assert INVENTORY.holds_personal_data("crm") and not INVENTORY.holds_personal_data("build-runner-3")
+    assert asset(**{"host.name": "build-runner-3"}) == "build"
+    assert asset(**{"host.name": "fs-archief-02"}) == "fs-archief-02"  # not listed: its own host name
+
+
+def test_an_asset_the_inventory_lacks_may_hold_personal_data():
+    assert INVENTORY.holds_personal_data("crm")
+    assert INVENTORY.holds_personal_data("fs-archief-02") and not INVENTORY.knows("fs-archief-02")
+    assert INVENTORY.holds_personal_data(None)  # no host at all: nothing says it holds none
+
+
+def test_a_listed_asset_without_data_categories_holds_no_personal_data():
+    assert INVENTORY.knows("build") and INVENTORY.knows("buildserver")
+    assert not INVENTORY.holds_personal_data("build") and not INVENTORY.holds_personal_data("buildserver")
+
+
+def test_unknown_lists_the_assets_the_inventory_lacks_once_each():
+    seen = ["crm", "fs-archief-02", None, "build", "FS-X", "fs-archief-02", "salesforce"]
+    assert INVENTORY.unknown(seen) == ["FS-X", "fs-archief-02"]
+
+
+def test_an_unknown_asset_prefills_no_categories():
+    pre = INVENTORY.prefill(["fs-archief-02"])
+    assert pre.assets == () and not pre.data_categories and not pre.special_categories
+    assert pre.facts(["availability"]) is None
 
 
 @pytest.mark.parametrize(("asset", "field"), [
