@@ -35,6 +35,7 @@ from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
 from incidents.assessment import deadlines
 from incidents.model import Incident
+from notifications.dispatcher import load_targets
 from streams import ingest as ingestion
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
 from streams.parsers import FORMATS, ParseContext
@@ -72,13 +73,47 @@ def run() -> None:
         except BrokerUnavailable as e:
             raise fail(str(e)) from e
         migrate(container)
-        kind = "embedded Tansu (memory storage)" if k.embedded else "external"
-        out.print(f"[bold]datalek[/] broker {k.bootstrap_servers} ({kind})")
-        out.print(f"        database {db_label(settings)}")
-        out.print(f"        topics {', '.join(container.topics().values())}")
-        out.print(f"        try: datalek ingest {SCENARIO}  then  datalek incidents list")
-        worker = faust.Worker(container.stream_app(), loglevel=settings.log_level, quiet=True)
+        for line in startup_summary(container):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
+        worker = faust.Worker(container.stream_app(), loglevel=settings.log_level, quiet=True,
+                              logging_config=worker_logging(settings.log_level))
         worker.execute_from_commandline()
+
+
+NOISY_LOGGERS = ("faust", "mode", "aiokafka", "kafka")  # their start-up tables are for debugging
+
+
+def worker_logging(level: str) -> dict[str, object]:
+    """Our logs at ``level``; Faust, mode and the Kafka clients only from WARNING unless ``level`` is debug."""
+    level = level.upper()
+    noisy = level if level == "DEBUG" else "WARNING"
+    return {"version": 1, "disable_existing_loggers": False,
+            "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+            "root": {"level": level, "handlers": ["console"]},
+            "loggers": {name: {"level": noisy} for name in NOISY_LOGGERS}}
+
+
+def startup_summary(container: Container) -> list[str]:
+    """What `datalek run` says before the worker starts: where everything is, what it runs, where alerts go."""
+    settings, k = container.settings, container.settings.kafka
+    kind = "embedded Tansu, memory storage" if k.embedded else "external"
+    rules = container.rule_engine().rules
+    a = settings.alerts
+    targets = load_targets([u.get_secret_value() for u in a.apprise_urls], config_file=a.apprise_config)
+    by_tag: dict[str, int] = {}
+    for target in targets:
+        for tag in target.tags or {"(untagged)"}:
+            by_tag[tag] = by_tag.get(tag, 0) + 1
+    alerts = (", ".join(f"{tag}: {n}" for tag, n in sorted(by_tag.items())) if targets
+              else "no alert targets configured: alerts are only recorded (DATALEK_ALERTS__APPRISE_URLS)")
+    return [f"datalek broker   {k.bootstrap_servers} ({kind})",
+            f"        database {db_label(settings)}",
+            f"        topics   {', '.join(container.topics().values())}",
+            f"        rules    {len(rules)} loaded; inventory of {len(container.inventory.assets)} systems",
+            f"        alerts   {alerts}",
+            f"        try:     datalek ingest {SCENARIO}",
+            "                 datalek incidents list"]
 
 
 def _check_format(fmt: str) -> None:
