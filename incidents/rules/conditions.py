@@ -98,25 +98,30 @@ def compile_condition(cond: Condition) -> Predicate:
     return _field(cond)
 
 
-def required_actions(cond: Condition) -> frozenset[str] | None:
-    """Lower-cased ``event.action`` values an event must have to match, or None when any may match.
+def required_values(cond: Condition, name: str) -> frozenset[str] | None:
+    """Lower-cased values of field ``name`` of which an event must have one (as its value, or an element of
+    its list) for ``cond`` to match, or None when any value (or none) may.
 
-    The engine indexes rules by these, so an event no rule can match costs one dict lookup.
+    The engine indexes rules by these for the categorisation fields, so an event no rule can match costs one
+    dict lookup. Every answer is a necessary condition, also for list-valued fields (``event.category``): an
+    AND keeps one of its parts' sets (the smallest), never their intersection, since ``[iam, authentication]``
+    satisfies both ``iam`` and ``authentication``.
     """
     if isinstance(cond, Field):
-        plain = cond.name == "event.action" and cond.op is Op.EQ and not cond.every
-        if plain and all(isinstance(v, str) and not _WILDCARD.search(v) for v in cond.values):
+        plain = cond.name == name and cond.op is Op.EQ
+        if plain and cond.values and all(isinstance(v, str) and not _SPECIAL.search(v) for v in cond.values):
             return frozenset(v.lower() for v in cond.values)
         return None
     if isinstance(cond, AllOf):
-        found = [a for a in map(required_actions, cond.items) if a is not None]
-        return frozenset.intersection(*found) if found else None
+        found = [v for v in (required_values(c, name) for c in cond.items) if v is not None]
+        return min(found, key=len) if found else None
     if isinstance(cond, AnyOf):
-        each = [required_actions(c) for c in cond.items]
-        return None if any(a is None for a in each) else frozenset().union(*each)  # type: ignore[arg-type]
+        each = [required_values(c, name) for c in cond.items]
+        return None if any(v is None for v in each) else frozenset().union(*each)  # type: ignore[arg-type]
     return None
 
 
+_SPECIAL = re.compile(r"[*?\\]")  # wildcards and escapes: not a plain value
 _WILDCARD = re.compile(r"(?<!\\)[*?]")
 
 
