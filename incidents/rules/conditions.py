@@ -83,11 +83,9 @@ Condition: TypeAlias = Field | AllOf | AnyOf | Not | Keywords | OutsideHours
 def compile_condition(cond: Condition) -> Predicate:
     """A fast predicate for ``cond``."""
     if isinstance(cond, AllOf):
-        parts = tuple(compile_condition(c) for c in cond.items)
-        return lambda e: all(p(e) for p in parts)
+        return _all_of(tuple(compile_condition(c) for c in cond.items))
     if isinstance(cond, AnyOf):
-        parts = tuple(compile_condition(c) for c in cond.items)
-        return lambda e: any(p(e) for p in parts)
+        return _any_of(tuple(compile_condition(c) for c in cond.items))
     if isinstance(cond, Not):
         inner = compile_condition(cond.item)
         return lambda e: not inner(e)
@@ -96,6 +94,26 @@ def compile_condition(cond: Condition) -> Predicate:
     if isinstance(cond, OutsideHours):
         return _outside_hours(cond)
     return _field(cond)
+
+
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def check(event: SecurityEvent) -> bool:
+        for part in parts:  # a loop, not all() over a generator: this runs for every candidate event
+            if not part(event):
+                return False
+        return True
+
+    return check
+
+
+def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def check(event: SecurityEvent) -> bool:
+        for part in parts:
+            if part(event):
+                return True
+        return False
+
+    return check
 
 
 def required_values(cond: Condition, name: str) -> frozenset[str] | None:
@@ -159,6 +177,11 @@ def _field(cond: Field) -> Predicate:
             value = event.get(name)
             if isinstance(value, str):
                 return value.lower() in plain
+            if isinstance(value, list):  # event.category, event.type: a loop is cheaper than any() here
+                for item in value:
+                    if (item.lower() if isinstance(item, str) else str(item).lower()) in plain:
+                        return True
+                return False
             return value is not None and any(str(v).lower() in plain for v in _as_tuple(value))
         return member
     tests = tuple(_value_test(cond, v) for v in cond.values)
