@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from incidents.rules import Engine, RuleError, rule_from_dict
+from incidents.rules.conditions import required_values
 from incidents.rules.examples import event_from_fields
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -200,3 +201,16 @@ def test_a_later_step_alone_leaves_no_state_behind():
 def test_duplicate_rule_ids_are_refused_naming_both_files():
     with pytest.raises(RuleError, match="duplicate rule id"):
         Engine([rule(), rule()])
+
+
+def test_required_values_are_a_necessary_condition_for_list_valued_fields():
+    def need(match, name="event.category"):
+        return required_values(rule(match=match).steps[0].condition, name)
+
+    assert need({"event.category": ["Database", "file"]}) == {"database", "file"}
+    assert need({"event.category": "iam", "all": [{"event.category": ["authentication", "session"]}]}) == {"iam"}
+    assert need({"any": [{"event.category": "web"}, {"event.category": "file"}]}) == {"web", "file"}
+    assert need({"any": [{"event.category": "web"}, {"event.action": "x"}]}) is None
+    assert need({"not": {"event.category": "web"}}) is None
+    assert need({"event.category|contains": "auth"}) is None
+    assert need({"event.kind": "alert", "event.category": "malware"}, "event.kind") == {"alert"}
