@@ -44,21 +44,22 @@ NAMES = ("events", "detections", "dead-letter", "incident-events")
 
 
 def synthetic(n: int, rng: random.Random) -> dict[str, Any]:
-    """One event; every 5,000th starts a burst of failures from one source (a brute-force pattern)."""
+    """One event; every 5,000th starts a burst of failures from one source (a brute-force pattern). ECS
+    categorisation as the rules match it (kind, category, type, outcome), plus the portal's action names."""
     at = (T0 + timedelta(milliseconds=50 * n)).isoformat().replace("+00:00", "Z")
-    base = {"@timestamp": at, "event.id": f"b-{n}", "datalek.schema": 1, "host.name": "portal-web-01"}
+    base = {"@timestamp": at, "event.id": f"b-{n}", "datalek.schema": 1, "host.name": "portal-web-01",
+            "event.kind": "event"}
+    login = {"event.category": ["authentication"], "event.type": ["start"], "event.action": "login"}
     if n % 5000 < 15:
-        return {**base, "event.category": ["authentication"], "event.action": "login", "event.outcome": "failure",
-                "user.name": f"klant{n % 7}", "source.ip": f"203.0.113.{n // 5000 % 250}",
-                "datalek.asset": "klantportaal"}
+        return {**base, **login, "event.outcome": "failure", "user.name": f"klant{n % 7}",
+                "source.ip": f"203.0.113.{n // 5000 % 250}", "datalek.asset": "klantportaal"}
     kind = rng.random()
     if kind < 0.15:
-        return {**base, "event.category": ["database"], "event.action": "record_view", "event.outcome": "success",
-                "user.name": f"medewerker{rng.randrange(40)}", "datalek.records": rng.randrange(1, 20),
-                "datalek.asset": "crm"}
+        return {**base, "event.category": ["database"], "event.type": ["access"], "event.action": "record_view",
+                "event.outcome": "success", "user.name": f"medewerker{rng.randrange(40)}",
+                "datalek.records": rng.randrange(1, 20), "datalek.asset": "crm"}
     user = rng.randrange(500)  # each customer logs in from one of a few addresses
-    return {**base, "event.category": ["authentication"], "event.action": "login",
-            "event.outcome": "failure" if kind < 0.45 else "success", "user.name": f"klant{user}",
+    return {**base, **login, "event.outcome": "failure" if kind < 0.45 else "success", "user.name": f"klant{user}",
             "source.ip": f"198.51.{user % 250}.{rng.randrange(1, 5)}", "datalek.asset": "klantportaal"}
 
 

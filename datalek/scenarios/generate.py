@@ -14,9 +14,11 @@ events = []
 
 
 def event(ts, action, outcome, user, ip, category="authentication"):
+    """ECS categorisation as the portal sends it: a login starts a session attempt, a page view is a web access."""
+    etype = {"authentication": "start", "web": "access"}[category]
     return {"@timestamp": ts.isoformat().replace("+00:00", "Z"), "datalek": {"schema": 1, "asset": ASSET},
-            "event": {"category": [category], "action": action, "outcome": outcome,
-                      "dataset": "portal.auth"},
+            "event": {"kind": "event", "category": [category], "type": [etype], "action": action,
+                      "outcome": outcome, "dataset": "portal.auth"},
             "user": {"name": user}, "source": {"ip": ip}, "host": {"name": "portal-web-01"}}
 
 

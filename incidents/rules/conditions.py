@@ -83,11 +83,9 @@ Condition: TypeAlias = Field | AllOf | AnyOf | Not | Keywords | OutsideHours
 def compile_condition(cond: Condition) -> Predicate:
     """A fast predicate for ``cond``."""
     if isinstance(cond, AllOf):
-        parts = tuple(compile_condition(c) for c in cond.items)
-        return lambda e: all(p(e) for p in parts)
+        return _all_of(tuple(compile_condition(c) for c in cond.items))
     if isinstance(cond, AnyOf):
-        parts = tuple(compile_condition(c) for c in cond.items)
-        return lambda e: any(p(e) for p in parts)
+        return _any_of(tuple(compile_condition(c) for c in cond.items))
     if isinstance(cond, Not):
         inner = compile_condition(cond.item)
         return lambda e: not inner(e)
@@ -98,25 +96,50 @@ def compile_condition(cond: Condition) -> Predicate:
     return _field(cond)
 
 
-def required_actions(cond: Condition) -> frozenset[str] | None:
-    """Lower-cased ``event.action`` values an event must have to match, or None when any may match.
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def check(event: SecurityEvent) -> bool:
+        for part in parts:  # a loop, not all() over a generator: this runs for every candidate event
+            if not part(event):
+                return False
+        return True
 
-    The engine indexes rules by these, so an event no rule can match costs one dict lookup.
+    return check
+
+
+def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def check(event: SecurityEvent) -> bool:
+        for part in parts:
+            if part(event):
+                return True
+        return False
+
+    return check
+
+
+def required_values(cond: Condition, name: str) -> frozenset[str] | None:
+    """Lower-cased values of field ``name`` of which an event must have one (as its value, or an element of
+    its list) for ``cond`` to match, or None when any value (or none) may.
+
+    The engine indexes rules by these for the categorisation fields, so an event no rule can match costs one
+    dict lookup. Every answer is a necessary condition, also for list-valued fields (``event.category``): an
+    AND keeps one of its parts' sets (the smallest), never their intersection, since ``[iam, authentication]``
+    satisfies both ``iam`` and ``authentication``.
     """
     if isinstance(cond, Field):
-        plain = cond.name == "event.action" and cond.op is Op.EQ and not cond.every
-        if plain and all(isinstance(v, str) and not _WILDCARD.search(v) for v in cond.values):
+        plain = cond.name == name and cond.op is Op.EQ
+        if plain and cond.values and all(isinstance(v, str) and not _SPECIAL.search(v) for v in cond.values):
             return frozenset(v.lower() for v in cond.values)
         return None
     if isinstance(cond, AllOf):
-        found = [a for a in map(required_actions, cond.items) if a is not None]
-        return frozenset.intersection(*found) if found else None
+        found = [v for v in (required_values(c, name) for c in cond.items) if v is not None]
+        return min(found, key=len) if found else None
     if isinstance(cond, AnyOf):
-        each = [required_actions(c) for c in cond.items]
-        return None if any(a is None for a in each) else frozenset().union(*each)  # type: ignore[arg-type]
+        each = [required_values(c, name) for c in cond.items]
+        return None if any(v is None for v in each) else frozenset().union(*each)  # type: ignore[arg-type]
     return None
 
 
+_SPECIAL = re.compile(r"[*?\\]")  # wildcards and escapes: not a plain value
 _WILDCARD = re.compile(r"(?<!\\)[*?]")
 
 
@@ -154,6 +177,11 @@ def _field(cond: Field) -> Predicate:
             value = event.get(name)
             if isinstance(value, str):
                 return value.lower() in plain
+            if isinstance(value, list):  # event.category, event.type: a loop is cheaper than any() here
+                for item in value:
+                    if (item.lower() if isinstance(item, str) else str(item).lower()) in plain:
+                        return True
+                return False
             return value is not None and any(str(v).lower() in plain for v in _as_tuple(value))
         return member
     tests = tuple(_value_test(cond, v) for v in cond.values)

@@ -9,7 +9,6 @@ offline replay and in tests, so replaying a file gives the detections the stream
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -18,14 +17,10 @@ from typing import Any, Protocol
 
 from incidents.detection import Affected, Detection
 from incidents.rules.conditions import (
-    AllOf,
-    AnyOf,
     Condition,
-    Field,
-    Op,
     Predicate,
     compile_condition,
-    required_actions,
+    required_values,
 )
 from incidents.rules.errors import RuleError
 from incidents.rules.shapes import OBSERVE, Fired, Hit
@@ -64,56 +59,55 @@ class _Matcher:
     test: Predicate  # shared by steps with equal conditions, so each runs once per event
     group: tuple[tuple[str, str], ...]  # (name in the group key, event field) pairs
     hit: _HitSpec
-    outcomes: frozenset[str] | None  # lower-cased ``event.outcome`` values it needs, None: any
+    needs: tuple[frozenset[str] | None, ...]  # per INDEXED field: lower-cased values it needs one of; None: any
 
 
 _HitSpec = tuple[str | None, str | None, tuple[str, str] | None]  # distinct, volume and position fields
-_ANY = object()  # an ``event.outcome`` the outcome index cannot key (not a string): every step may match
-_OTHER = object()  # an ``event.outcome`` no step names: only steps that need none may match
+INDEXED = ("event.category", "event.kind", "event.outcome")  # the categorisation the pre-filter keys on
+_MAX_KEYS = 4096  # distinct (category, kind, outcome) combinations remembered; beyond, each is worked out
 
 
 class Engine:
-    """Runs a rule set. Rules are indexed by ``event.action`` and ``event.outcome`` so events no rule can
-    match are skipped, and steps with equal conditions test each event once."""
+    """Runs a rule set. Rule steps are pre-filtered by the values they need in ``event.category``,
+    ``event.kind`` and ``event.outcome`` (one cached candidate list per combination), so events no rule
+    can match are skipped, and steps with equal conditions test each event once."""
 
     def __init__(self, rules: Iterable[Rule], *, inventory: AssetIndex | None = None) -> None:
         self.rules = tuple(rules)
         _check_unique(self.rules)
         self.inventory = inventory or NoInventory()
-        self._by_action: dict[str, list[_Matcher]] = {}
-        self._any_action: list[_Matcher] = []
-        self._index: dict[tuple[str, object], list[_Matcher]] = {}  # (action, outcome) -> candidates
+        self._matchers: list[_Matcher] = []
+        self._index: dict[tuple[Any, ...], list[_Matcher]] = {}  # (category, kind, outcome) -> candidates
         compiled: dict[str, Predicate] = {}
         for rule in self.rules:
             for index, step in enumerate(rule.steps):
                 fields = step.group_by or rule.group_by
                 group = tuple(zip(rule.group_by or fields, fields, strict=True))
                 travel = (rule.travel.lat_field, rule.travel.lon_field) if rule.travel else None
-                matcher = _Matcher(rule, index, _compiled(compiled, step.condition), group,
-                                   (step.distinct, rule.volume_field, travel),
-                                   required_values(step.condition, "event.outcome"))
-                actions = required_actions(step.condition)
-                for action in actions if actions is not None else ():
-                    self._by_action.setdefault(action, []).append(matcher)
-                if actions is None:
-                    self._any_action.append(matcher)
-        self._outcomes = {None, _ANY, *(o for ms in self._by_action.values() for m in ms for o in m.outcomes or ()),
-                          *(o for m in self._any_action for o in m.outcomes or ())}
+                self._matchers.append(_Matcher(
+                    rule, index, _compiled(compiled, step.condition), group,
+                    (step.distinct, rule.volume_field, travel),
+                    tuple(required_values(step.condition, name) for name in INDEXED)))
 
     def candidates(self, event: SecurityEvent) -> list[_Matcher]:
         """The rule steps that may match ``event`` (cheap pre-filter, before any condition runs)."""
-        action, outcome = event.action.lower(), event.get("event.outcome")
-        if isinstance(outcome, str):
-            outcome = outcome.lower()
-        elif outcome is not None:
-            outcome = _ANY
-        key = (action if action in self._by_action else "", outcome if outcome in self._outcomes else _OTHER)
-        found = self._index.get(key)
-        if found is None:  # at most (actions in the rules + 1) x (outcomes in the rules + 3) lists
-            found = self._index[key] = [
-                m for m in [*self._by_action.get(action, ()), *self._any_action]
-                if outcome is _ANY or m.outcomes is None or outcome in m.outcomes]
-        return found
+        category = event.get("event.category")
+        key = (tuple(category) if isinstance(category, list) else category, event.get("event.kind"),
+               event.get("event.outcome"))
+        try:
+            return self._index[key]
+        except KeyError:
+            found = self._select(key)
+            if len(self._index) < _MAX_KEYS:
+                self._index[key] = found
+            return found
+        except TypeError:  # an unhashable value where a string belongs: work it out, do not remember it
+            return self._select(key)
+
+    def _select(self, key: tuple[Any, ...]) -> list[_Matcher]:
+        have = tuple(_lowered(value) for value in key)
+        return [m for m in self._matchers
+                if all(need is None or not need.isdisjoint(values) for need, values in zip(m.needs, have, strict=True))]
 
     def detect(self, states: MutableMapping[str, Any], events: Sequence[SecurityEvent]) -> list[Detection]:
         """Run all rules over a batch in order; ``states`` is read and written in place."""
@@ -160,25 +154,6 @@ class Engine:
                 found.append(detection)
 
 
-def required_values(cond: Condition, name: str) -> frozenset[str] | None:
-    """Lower-cased values field ``name`` must have for ``cond`` to match, or None when any value may."""
-    if isinstance(cond, Field):
-        plain = cond.name == name and cond.op is Op.EQ and not cond.every
-        if plain and all(isinstance(v, str) and not _SPECIAL.search(v) for v in cond.values):
-            return frozenset(v.lower() for v in cond.values)
-        return None
-    if isinstance(cond, AllOf):
-        found = [v for v in (required_values(c, name) for c in cond.items) if v is not None]
-        return frozenset.intersection(*found) if found else None
-    if isinstance(cond, AnyOf):
-        each = [required_values(c, name) for c in cond.items]
-        return None if any(v is None for v in each) else frozenset().union(*each)  # type: ignore[arg-type]
-    return None
-
-
-_SPECIAL = re.compile(r"[*?\\]")  # wildcards and escapes: not a plain value
-
-
 def _compiled(cache: dict[str, Predicate], cond: Condition) -> Predicate:
     """One predicate per distinct condition. Keyed by repr, not equality: ``1 == True == 1.0`` but a
     field test for each of them matches different text."""
@@ -186,6 +161,14 @@ def _compiled(cache: dict[str, Predicate], cond: Condition) -> Predicate:
     if key not in cache:
         cache[key] = compile_condition(cond)
     return cache[key]
+
+
+def _lowered(value: Any) -> frozenset[str]:
+    """A field's values as the conditions compare them: lower-cased text of the value or its elements."""
+    if value is None:
+        return frozenset()
+    items = value if isinstance(value, list | tuple) else (value,)
+    return frozenset(v.lower() if isinstance(v, str) else str(v).lower() for v in items)
 
 
 def _check_unique(rules: tuple[Rule, ...]) -> None:

@@ -2,7 +2,8 @@
 
     examples:
       positive:   # the rule must fire (at least ``fires`` times, default 1)
-        - {at: 0s, repeat: 12, every: 5s, fields: {event.action: login, source.ip: 203.0.113.7}}
+        - {at: 0s, repeat: 12, every: 5s, fields: {event.category: authentication, event.outcome: failure,
+                                                   source.ip: 203.0.113.7}}
       negative:   # the rule must not fire
         - ...
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from incidents.rules import Engine, RuleError, rule_from_dict
+from incidents.rules.conditions import required_values
 from incidents.rules.examples import event_from_fields
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -107,9 +108,50 @@ def test_detection_keys_are_stable_across_replays():
 
 
 def test_events_no_rule_can_match_are_filtered_before_any_condition_runs():
-    engine = Engine([rule(match={"event.action": ["login", "ssh_login"], "event.outcome": "failure"})])
-    assert engine.candidates(ev(1, at=T0, **{"event.action": "page_view"})) == []
-    assert len(engine.candidates(ev(1, at=T0, **{"event.action": "SSH_LOGIN"}))) == 1
+    engine = Engine([rule(match={"event.category": "authentication", "event.outcome": "failure"})])
+    assert engine.candidates(ev(1, at=T0, **{"event.category": ["web"], "event.action": "page_view"})) == []
+    assert engine.candidates(ev(1, at=T0, **{"event.outcome": "success"})) == []
+    assert engine.candidates(ev(1, at=T0, **{"event.category": [], "event.outcome": "failure"})) == []
+    assert len(engine.candidates(ev(1, at=T0, **{"event.category": ["Authentication"]}))) == 1
+    assert len(engine.candidates(ev(1, at=T0, **{"event.category": ["iam", "authentication"]}))) == 1
+    assert len(engine.candidates(ev(1, at=T0, **{"event.category": "authentication"}))) == 1
+
+
+def test_the_pre_filter_keys_on_categorisation_not_on_the_action():
+    engine = Engine([rule(match={"event.category": "authentication", "event.outcome": "failure"})])
+    no_action = {k: v for k, v in FAIL.items() if k != "event.action"}
+    for fields in (no_action, {**FAIL, "event.action": ""}, {**FAIL, "event.action": "logon-failed"}):
+        events = [event_from_fields({**fields, "source.ip": "203.0.113.7"}, T0 + timedelta(seconds=n), f"e{n}")
+                  for n in range(3)]
+        assert len(Engine([rule()]).detect({}, events)) == 1
+        assert len(engine.candidates(events[0])) == 1
+
+
+def test_a_step_needing_two_categories_is_a_candidate_for_an_event_with_both():
+    both = rule(match={"event.category": "iam", "all": [{"event.category": ["authentication", "session"]}]})
+    engine = Engine([both])
+    assert len(engine.candidates(ev(1, at=T0, **{"event.category": ["iam", "authentication"]}))) == 1
+    assert engine.candidates(ev(1, at=T0, **{"event.category": ["authentication"]})) == []
+    assert len(Engine([both]).detect({}, failures(3, **{"event.category": ["authentication", "iam"]}))) == 1
+
+
+def test_the_kind_is_indexed_and_odd_values_never_break_the_pre_filter():
+    alerts = Engine([rule(match={"event.kind": ["alert", "signal"], "event.category": "malware"})])
+    assert alerts.candidates(ev(1, at=T0, **{"event.category": "malware", "event.kind": "event"})) == []
+    assert alerts.candidates(ev(1, at=T0, **{"event.category": "malware"})) == []
+    assert len(alerts.candidates(ev(1, at=T0, **{"event.category": "malware", "event.kind": "ALERT"}))) == 1
+    assert len(alerts.candidates(ev(1, at=T0, **{"event.category": "malware", "event.kind": ["alert"]}))) == 1
+    assert len(alerts.candidates(ev(1, at=T0, **{"event.category": ["malware", 7],
+                                                  "event.kind": ["alert", {"y": 2}]}))) == 1
+
+
+def test_rules_without_categorisation_conditions_see_every_event():
+    by_action = Engine([rule(match={"event.action": ["login", "ssh_login"], "event.outcome": "failure"})])
+    assert len(by_action.candidates(ev(1, at=T0, **{"event.category": ["web"]}))) == 1
+    wildcard = Engine([rule(match={"event.category": "auth*"})])
+    assert len(wildcard.candidates(ev(1, at=T0))) == 1
+    negated = Engine([rule(match={"not": {"event.category": "web"}})])
+    assert len(negated.candidates(ev(1, at=T0, **{"event.category": ["web"]}))) == 1
 
 
 def test_distinct_counts_values_and_keeps_only_hashes_in_state():
@@ -159,3 +201,16 @@ def test_a_later_step_alone_leaves_no_state_behind():
 def test_duplicate_rule_ids_are_refused_naming_both_files():
     with pytest.raises(RuleError, match="duplicate rule id"):
         Engine([rule(), rule()])
+
+
+def test_required_values_are_a_necessary_condition_for_list_valued_fields():
+    def need(match, name="event.category"):
+        return required_values(rule(match=match).steps[0].condition, name)
+
+    assert need({"event.category": ["Database", "file"]}) == {"database", "file"}
+    assert need({"event.category": "iam", "all": [{"event.category": ["authentication", "session"]}]}) == {"iam"}
+    assert need({"any": [{"event.category": "web"}, {"event.category": "file"}]}) == {"web", "file"}
+    assert need({"any": [{"event.category": "web"}, {"event.action": "x"}]}) is None
+    assert need({"not": {"event.category": "web"}}) is None
+    assert need({"event.category|contains": "auth"}) is None
+    assert need({"event.kind": "alert", "event.category": "malware"}, "event.kind") == {"alert"}

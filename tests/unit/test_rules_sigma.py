@@ -24,8 +24,10 @@ def events(*specs):
 
 
 def login(outcome, ip, user, action="login"):
-    return {"event.category": ["authentication"], "event.action": action, "event.outcome": outcome,
-            "source.ip": ip, "user.name": user, "datalek.asset": "klantportaal"}
+    """A login attempt as ECS categorises it; ``ssh_login`` ones come from sshd."""
+    ssh = {"process.name": "sshd"} if action == "ssh_login" else {}
+    return {"event.category": ["authentication"], "event.type": ["start"], "event.action": action,
+            "event.outcome": outcome, "source.ip": ip, "user.name": user, "datalek.asset": "klantportaal", **ssh}
 
 
 def fired(engine, evs):
@@ -49,6 +51,17 @@ def test_event_count_correlation_fires_at_the_threshold(engine):
     assert fired(engine, events(*attempts[:9])) == []
 
 
+def test_side_notes_without_an_outcome_and_lockouts_are_not_attempts_or_logins(engine):
+    failed = [(n * 2, login("failure", "203.0.113.6", "root", "ssh_login")) for n in range(9)]
+    note = {k: v for k, v in failed[0][1].items() if k not in ("event.outcome", "event.action")}
+    notes = [(n * 2 + 1, {**note, "event.type": ["info"]}) for n in range(9)]  # pam_unix(sshd:auth) beside each
+    assert fired(engine, events(*failed, *notes)) == []
+    failures = [(n * 10, login("failure", "192.0.2.10", "klant1")) for n in range(5)]
+    lockout = (600, {**login("success", "192.0.2.10", "klant1"), "event.category": ["iam", "authentication"],
+                     "event.type": ["user", "change"], "event.action": "user.account.lock"})
+    assert fired(engine, events(*failures, lockout)) == []
+
+
 def test_temporal_ordered_correlation_chained_on_event_count_fires_only_in_order(engine):
     failures = [(n * 10, login("failure", "192.0.2.9", "klant1")) for n in range(5)]
     success = (600, login("success", "192.0.2.9", "klant1"))
@@ -66,16 +79,19 @@ def test_value_count_correlation_counts_distinct_accounts(engine):
 
 
 def test_temporal_correlation_with_aliases_joins_different_fields(engine):
-    grant = {"event.action": "role_member_added", "user.name": "admin", "user.target.name": "medewerker6"}
-    export = {"event.action": "record_export", "user.name": "medewerker6", "datalek.records": 500}
+    grant = {"event.category": ["iam"], "event.type": ["group", "change"], "event.action": "role_member_added",
+             "user.name": "admin", "user.target.name": "medewerker6"}
+    export = {"event.category": "database", "event.type": "access", "user.name": "medewerker6",
+              "datalek.records": 500}
     assert fired(engine, events((0, export), (600, grant))) == ["sigma.grant_and_export"]
     other = {**export, "user.name": "medewerker7"}
     assert fired(engine, events((0, other), (600, grant))) == []
 
 
 def test_extended_temporal_condition_a_and_not_b(engine):
-    export = {"event.action": "record_export", "user.name": "medewerker5", "datalek.records": 5000}
-    approved = {"event.action": "export_approved", "user.name": "medewerker5"}
+    export = {"event.category": ["database"], "event.type": ["access"], "user.name": "medewerker5",
+              "datalek.records": 5000}
+    approved = {"event.category": ["process"], "event.action": "export_approved", "user.name": "medewerker5"}
     assert fired(engine, events((0, export))) == ["sigma.export_without_approval"]
     assert fired(engine, events((0, approved), (3600, export))) == []
 
