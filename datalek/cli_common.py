@@ -50,7 +50,11 @@ def migrate(container: Container) -> None:
 
 
 def migrated(settings: Settings) -> Container:
-    """A container whose database is reachable and at the latest schema."""
+    """A container whose database is reachable and at the latest schema; says so when it creates a new one."""
+    path = database.sqlite_file(settings.database_url.get_secret_value())
+    if path is not None and not path.exists():
+        err.print(f"note: no database at {path} yet: creating an empty one (DATALEK_DATABASE_URL names another)",
+                  markup=False, highlight=False, soft_wrap=True)
     container = Container(settings)
     migrate(container)
     return container

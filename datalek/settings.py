@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -65,12 +66,23 @@ class IdentitySettings(_Section):
     single_user: bool = False
 
 
+def data_dir() -> Path:
+    """The per-user data folder: ``$XDG_DATA_HOME/datalek``, else ``~/.local/share/datalek``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "datalek"
+
+
+def _default_database_url() -> SecretStr:
+    return SecretStr(f"sqlite:///{data_dir() / 'datalek.db'}")
+
+
 class Settings(BaseSettings):
     """All configuration. Nested sections use ``__``: ``DATALEK_KAFKA__BOOTSTRAP``."""
 
     model_config = SettingsConfigDict(env_prefix="DATALEK_", env_nested_delimiter="__", frozen=True)
 
-    database_url: SecretStr = SecretStr("sqlite:///datalek.db")
+    # one place per user, whatever folder a command runs in (DATALEK_DATABASE_URL overrides it)
+    database_url: SecretStr = Field(default_factory=_default_database_url)
     log_level: str = "info"
     kafka: KafkaSettings = KafkaSettings()
     detection: DetectionSettings = DetectionSettings()

@@ -143,3 +143,21 @@ def test_hostile_values_are_printed_as_data_not_markup_or_terminal_control(tmp_p
     for output in (listed.stdout, shown.stdout):
         assert "\x1b" not in output and "\u202e" not in output
     assert "srv[/bold]\\u001b[2J\\u202e" in shown.stdout
+
+
+def test_the_default_database_is_one_per_user_file_whatever_the_folder(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATALEK_")} | {"XDG_DATA_HOME": str(tmp_path)}
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+
+    def run(cwd):
+        return subprocess.run([sys.executable, "-m", "datalek", "users", "add", "adam", "admin"], env=env, cwd=cwd,
+                              capture_output=True, text=True, timeout=120)
+
+    created = run(first)
+    assert created.returncode == 0 and "creating an empty one" in created.stderr
+    assert str(tmp_path / "datalek" / "datalek.db") in created.stderr
+    again = run(second)  # another folder, the same database: adam exists, so no second bootstrap
+    assert again.returncode == 2 and "who is acting" in again.stderr and "creating" not in again.stderr  # no bootstrap
+    assert not list(first.iterdir()) and not list(second.iterdir())
