@@ -1,0 +1,95 @@
+"""Console texts: Dutch first, English on request (``?lang=en``, remembered in a cookie).
+
+Stored values (statuses, vocabulary, factor codes) are never translated in storage; only their labels here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+LANGUAGES = ("nl", "en")
+DEFAULT = "nl"
+COOKIE = "datalek_lang"
+
+STATUS = {
+    "detected": ("gedetecteerd", "detected"), "triage": ("in triage", "in triage"),
+    "dismissed": ("geen datalek", "dismissed"), "confirmed": ("bevestigd", "confirmed"),
+    "assessing": ("beoordeling", "assessing"), "decided": ("besloten", "decided"),
+    "reported": ("gemeld bij de AP", "reported to the AP"),
+    "subjects_informed": ("betrokkenen geïnformeerd", "data subjects informed"),
+    "closed": ("gesloten", "closed"),
+}
+
+TEXT: Mapping[str, tuple[str, str]] = {
+    "incidents": ("Incidenten", "Incidents"), "all_incidents": ("alle incidenten", "all incidents"),
+    "sign_in": ("Inloggen", "Sign in"), "sign_out": ("uitloggen", "sign out"),
+    "token_invalid": ("Dat token is niet geldig.", "That token is not valid."),
+    "paste_token": ("Plak uw API-token (van <code>datalek users token NAAM</code>).",
+                    "Paste your API token (from <code>datalek users token NAME</code>)."),
+    "status": ("status", "status"), "clock": ("72-uursklok", "72-hour clock"),
+    "deadline": ("uiterlijk melden", "report by"), "not_started": ("niet gestart", "not started"),
+    "left": ("resterend", "left"), "overdue_by": ("te laat met", "overdue by"),
+    "reported_in_time": ("op tijd gemeld", "reported in time"), "reported_late": ("te laat gemeld", "reported late"),
+    "no_notification": ("geen melding (besloten)", "no notification (decided)"),
+    "actions": ("Wat u nu kunt doen", "What you can do now"),
+    "no_actions": ("Geen stappen voor uw rol in deze status.", "No steps for your role in this state."),
+    "reason": ("reden", "reason"), "go": ("uitvoeren", "submit"),
+    "triage": ("Triage starten", "Start triage"), "reopen": ("Heropenen (triage)", "Reopen (triage)"),
+    "dismiss": ("Geen datalek: afwijzen", "Not a breach: dismiss"),
+    "confirm": ("Datalek bevestigen", "Confirm the breach"),
+    "aware_at": ("bekend sinds (Europe/Amsterdam; leeg = nu)", "aware since (Europe/Amsterdam; empty = now)"),
+    "before_detection": ("we wisten het al vóór de eerste detectie", "we knew before the first detection"),
+    "facts": ("Feiten vastleggen (vragenlijst)", "Record the facts (questionnaire)"),
+    "decide": ("Besluiten", "Decide"), "accept": ("Voorstel overnemen", "Accept the proposal"),
+    "override": ("Afwijken van het voorstel", "Override the proposal"),
+    "override_reason": ("schriftelijke reden (verplicht)", "written reason (required)"),
+    "notify_ap": ("melden bij de AP", "notify the AP"), "notify_subjects": ("betrokkenen informeren",
+                                                                             "inform data subjects"),
+    "yes": ("ja", "yes"), "no": ("nee", "no"),
+    "report": ("Melding bij de AP vastleggen", "Record the AP notification"),
+    "meldnummer": ("meldnummer", "meldnummer (AP reference)"),
+    "reported_at": ("gemeld op (Europe/Amsterdam; leeg = nu)", "reported at (Europe/Amsterdam; empty = now)"),
+    "delay_reason": ("reden van de vertraging (na 72 uur verplicht)", "reason for the delay (required after 72 h)"),
+    "inform": ("Betrokkenen geïnformeerd", "Data subjects informed"),
+    "informed_at": ("geïnformeerd op (Europe/Amsterdam; leeg = nu)", "informed at (Europe/Amsterdam; empty = now)"),
+    "close": ("Sluiten", "Close"),
+    "proposal": ("Voorstel", "Proposal"), "risk": ("risico", "risk"),
+    "enisa": ("ENISA-ernst", "ENISA severity"), "rationale": ("Onderbouwing", "Rationale"),
+    "components": ("onderdelen", "components"),
+    "drafts": ("Concepten ter controle", "Drafts for review"), "ap_draft": ("melding AP", "AP notification"),
+    "notice": ("bericht aan betrokkenen", "notice to data subjects"), "download": ("download", "download"),
+    "from_inventory": ("uit de inventaris: bevestig", "from the inventory: confirm"),
+    "questionnaire": ("Vragenlijst feiten", "Facts questionnaire"),
+    "fix_errors": ("Verbeter de gemarkeerde velden.", "Correct the marked fields."),
+    "save_facts": ("Feiten opslaan", "Save the facts"), "unknown": ("onbekend", "unknown"),
+    "timeline": ("Tijdlijn", "Timeline"), "audit": ("Audittrail", "Audit trail"),
+    "decision": ("Besluit", "Decision"), "not_decided": ("Nog niet besloten (de FG besluit).",
+                                                         "Not decided yet (the FG decides)."),
+    "no_facts": ("Nog geen feiten vastgelegd.", "No facts recorded yet."),
+    "assessment": ("Beoordeling", "Assessment"), "incident": ("Incident", "Incident"),
+    "footer": ("Elke weergave en elke stap staat in het auditlog.", "Every view and every step is in the audit log."),
+    "refused": ("Niet uitgevoerd", "Not done"), "back": ("terug naar het incident", "back to the incident"),
+    "other_lang": ("English", "Nederlands"),
+}
+
+
+def choose(query: str | None, cookie: str | None) -> str:
+    for candidate in (query, cookie):
+        if candidate in LANGUAGES:
+            return str(candidate)
+    return DEFAULT
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    index = LANGUAGES.index(lang)
+
+    def t(key: str) -> str:
+        pair = TEXT.get(key) or STATUS.get(key)
+        return pair[index] if pair else key
+
+    return t
+
+
+def status(value: str, lang: str) -> str:
+    pair = STATUS.get(value)
+    return pair[LANGUAGES.index(lang)] if pair else value
