@@ -35,6 +35,11 @@ def available(incident: Incident, role: wf.Role, *, now: datetime) -> list[dict[
         names.insert(0, "facts")
     if status is S.ASSESSING and incident.facts is None and "decide" in names:
         names.remove("decide")  # the proposal needs the facts first
+    d = incident.decision  # steps the decision does not call for are not offered (the guards would refuse them)
+    if d is not None and not d.notify_regulator and "report" in names:
+        names.remove("report")
+    if d is not None and not (d.notify_subjects or d.public_communication) and "inform" in names:
+        names.remove("inform")
     if incident.meldnummer and role is wf.Role.PRIVACY_OFFICER:
         names.append("follow_up")
     overdue = incident.became_aware_at is not None and deadlines.is_overdue(incident.became_aware_at, now=now)

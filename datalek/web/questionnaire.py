@@ -156,6 +156,10 @@ def starting_values(incident: Incident) -> tuple[dict[str, Any], frozenset[str]]
     return values, frozenset(marked)
 
 
+def _selected(value: Any) -> set[str]:
+    return set(value) if isinstance(value, list) else {value} if isinstance(value, str) else set()
+
+
 def view(values: Mapping[str, Any], *, lang: str) -> list[dict[str, Any]]:
     """The questions with their current answers, for the template."""
     index = 0 if lang == "nl" else 1
@@ -165,7 +169,7 @@ def view(values: Mapping[str, Any], *, lang: str) -> list[dict[str, Any]]:
         subjects = value if isinstance(value, Mapping) else {"min": value, "max": None}
         out.append({"key": q.key, "kind": q.kind, "label": q.label[index], "help": q.help[index],
                     "choices": [{"value": c, "label": c.replace("_", " ")} for c in q.choices],
-                    "value": value, "selected": set(value) if isinstance(value, list) else {value},
+                    "value": value, "selected": _selected(value),
                     "subjects": subjects,
                     "countries": ", ".join(value) if q.kind == "countries" and value else ""})
     return out

@@ -219,11 +219,17 @@ def _check_counts(f: BreachFacts) -> None:
         raise InvalidFacts("restore_hours", "must not be negative")
 
 
-def _check_consistency(f: BreachFacts) -> None:
+def _check_recipients(f: BreachFacts) -> None:
     if f.recipients is not Recipients.NONE and BreachNature.CONFIDENTIALITY not in f.nature:
         raise InvalidFacts("recipients", "recipients imply a loss of confidentiality; add it to nature")
+
+
+def _check_misuse(f: BreachFacts) -> None:
     if f.altered_data_misused and BreachNature.INTEGRITY not in f.nature:
         raise InvalidFacts("altered_data_misused", "misuse of altered data needs 'integrity' in nature")
+
+
+def _check_credentials(f: BreachFacts) -> None:
     if f.credentials_access and DataCategory.ACCESS_CREDENTIALS not in f.data_categories:
         raise InvalidFacts("credentials_access", "needs 'access_credentials' in data_categories")
     if DataCategory.ACCESS_CREDENTIALS in f.credentials_access:
@@ -247,7 +253,9 @@ def _check_countries(f: BreachFacts) -> None:
 _CHECKS: tuple[Callable[[BreachFacts], None], ...] = (
     _check_required,
     _check_counts,
-    _check_consistency,
+    _check_recipients,
+    _check_misuse,
+    _check_credentials,
     _check_adjustments,
     _check_countries,
 )
