@@ -40,7 +40,9 @@ from notifications.rendering import TEMPLATES_DIR, environment
 LOG = logging.getLogger("datalek.web")
 CSP = ("default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
-HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
+# same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" on our own form posts, which the
+# origin check must refuse; ids in our URLs still never leave the site.
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
            "X-Frame-Options": "DENY"}
 PUBLIC = frozenset({"healthz", "login", "login_form", "logout", "css"})  # routes that need no user
 REF = r"[0-9a-f-]{4,36}"  # an incident id or its prefix (as in the CLI)

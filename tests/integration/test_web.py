@@ -28,7 +28,7 @@ from tests.unit.test_services import HOUR, NOW, detection
 FACTS = BreachFacts.from_dict(json.loads((SCENARIO.parent / "24online-facts.json").read_text()))
 HOSTILE_TITLE = '<script>alert("title")</script>'
 HOSTILE_ASSET = '"><img src=x onerror=alert(1)>'
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
 
 
 class Site:
