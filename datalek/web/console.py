@@ -136,7 +136,7 @@ class Console:
         if scheme:
             actor = None
             if scheme.lower() == "bearer" and token.strip().isascii():
-                actor = await asyncio.to_thread(self._by_token, token.strip())
+                actor = await asyncio.to_thread(self.by_token, token.strip())
             return Caller(actor, None) if actor else None
         session = self.sessions.find(request.cookies.get(COOKIE, ""), now=self.clock())
         if session is None:
@@ -147,7 +147,7 @@ class Console:
             return None
         return Caller(actor, session)
 
-    def _by_token(self, token: str) -> Actor | None:
+    def by_token(self, token: str) -> Actor | None:
         with self.container.session_factory() as session:
             try:
                 return users.authenticate(session, token)

@@ -49,7 +49,7 @@ class Pages:
         if not self.c.sessions.login_token_valid(request.cookies.get(LOGIN_COOKIE, ""), str(form.get(CSRF_FIELD, ""))):
             raise web.HTTPForbidden(text="the sign-in form has expired; reload the page and try again\n")
         token, target = str(form.get("token", "")).strip(), safe_next(str(form.get("next", "")))
-        actor = await asyncio.to_thread(self.c._by_token, token) if token.isascii() else None
+        actor = await asyncio.to_thread(self.c.by_token, token) if token.isascii() else None
         if actor is None:
             self.c.limiter.failed(seen.client, now=now)
             return self.c.login_page(request, target=target, failed=True, status=401)
