@@ -14,10 +14,10 @@ from aiohttp import web
 from datalek.bootstrap import Container, utc_now
 from datalek.cli_common import db_label, migrated, out
 from datalek.settings import Settings
-from datalek.web import actions, drafts, facts, pages
+from datalek.web import actions, details, drafts, facts, pages
 from datalek.web.console import Console, Handler
 
-FEATURES = (pages, actions, facts, drafts)  # each has add_routes(router, console)
+FEATURES = (pages, actions, facts, drafts, details)  # each has add_routes(router, console)
 
 
 def build_web_app(container: Container, *, clock: Callable[[], datetime] = utc_now,

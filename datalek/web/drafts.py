@@ -11,7 +11,9 @@ from aiohttp import web
 
 from datalek.cli_draft import draft_command
 from datalek.web.console import CSP, REF, Console, user
+from datalek.web.details import apply_organisation, read_supplement
 from incidents.model import Incident
+from incidents.persistence import documents
 from notifications.config import load_organisation
 from notifications.errors import NotificationError
 
@@ -50,9 +52,12 @@ class Drafts:
         return response
 
     def _draft(self, incident: Incident, kind: str, fmt: str, notice: str) -> str:
-        organisation = load_organisation(self.c.container.settings.organisation.details)
+        """The draft with the organisation file plus the details and supplementary answers kept in the console."""
+        with self.c.container.session_factory() as session:
+            kept, answers = documents.organisation(session), documents.supplement(session, incident.id)
+        organisation = apply_organisation(load_organisation(self.c.container.settings.organisation.details), kept)
         return draft_command(incident, kind=kind, fmt=fmt, lang=notice, organisation=organisation,
-                             now=self.c.clock())
+                             now=self.c.clock(), supplement=read_supplement(answers))
 
 
 def add_routes(router: web.UrlDispatcher, console: Console) -> None:

@@ -70,6 +70,13 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "footer": ("Elke weergave en elke stap staat in het auditlog.", "Every view and every step is in the audit log."),
     "refused": ("Niet uitgevoerd", "Not done"), "back": ("terug naar het incident", "back to the incident"),
     "other_lang": ("English", "Nederlands"),
+    "supplement": ("Aanvullende antwoorden voor de melding", "Supplementary answers for the notification"),
+    "supplement_help": ("Antwoorden die het incident niet bevat; leeg laten = ontbreekt in het concept.",
+                        "Answers the incident does not hold; empty = marked missing in the draft."),
+    "organisation": ("Organisatiegegevens", "Organisation details"),
+    "organisation_help": ("Vullen het organisatiebestand aan in elk concept; leeg = uit het bestand.",
+                          "Added on top of the organisation file in every draft; empty = from the file."),
+    "save": ("Opslaan", "Save"),
 }
 
 

@@ -1,8 +1,8 @@
 """The console in real headless Chromium (Debian's package, driven by Playwright; no browser is downloaded).
 
 The walk of issue 11: the analyst signs in from an alert link, triages the scenario incident, confirms it and
-records facts; the FG signs in, completes the questionnaire, sees the proposal, decides and downloads the AP
-draft. Screenshots are kept under the test's tmp dir (the path is printed)."""
+records facts; the FG signs in, completes the questionnaire, sees the proposal, decides, enters the
+supplementary answers and downloads the AP draft. Screenshots stay under the test's tmp dir (path printed)."""
 
 from __future__ import annotations
 
@@ -145,6 +145,12 @@ async def fg(walk: Walk, token: str, path: str, tmp_path: Path) -> None:
     await walk.step("decide")
     assert await walk.status() == "decided"
     await walk.shot("fg-decided")
+    await page.click("#supplement-link")
+    await page.fill("textarea[name=summary]", "Wachtwoorden van vier klantaccounts geraden op het klantportaal.")
+    await page.fill("textarea[name=other_supervisors]", "nee")
+    await walk.shot("fg-supplement")
+    await page.click("#supplement-form button[type=submit]")
+    await page.wait_for_url(walk.base + path)
     async with page.expect_download() as info:
         await page.click("#download-ap-md")
     download = await info.value
@@ -152,4 +158,4 @@ async def fg(walk: Walk, token: str, path: str, tmp_path: Path) -> None:
     await download.save_as(str(target))
     text = target.read_text(encoding="utf-8")
     assert download.suggested_filename.endswith("-ap.md") and "Concept-melding datalek" in text
-    assert "9.3" in text
+    assert "9.3" in text and "Wachtwoorden van vier klantaccounts geraden" in text

@@ -183,3 +183,39 @@ async def test_drafts_download_as_md_html_json_and_the_notice_in_english(desk):
     assert "personal data" in english.lower()
     assert (await desk.client.get(f"{base}/ap?format=pdf", headers=desk.auth())).status == 400
 
+
+
+@pytest.mark.asyncio
+async def test_the_fg_enters_the_supplementary_answers_and_the_draft_carries_them(desk):
+    answers = {"other_supervisors": "nee", "other_organisations": "Geen verwerker betrokken.",
+               "ended_at": "2026-11-20T10:30", "ongoing": "no", "summary": "Wachtwoorden geraden op het portaal.",
+               "records_explanation": "Vier klantaccounts."}
+    refused = await post(desk, f"/incidents/{desk.plain}/supplement", "ann", answers)
+    assert refused[0] == 403 and "only the privacy officer" in refused[1]
+    bad = await post(desk, f"/incidents/{desk.plain}/supplement", "fien", {**answers, "ended_at": "morgen"})
+    assert bad[0] == 422 and "is not a time" in bad[1] and "Vier klantaccounts." in bad[1]  # kept
+    assert (await post(desk, f"/incidents/{desk.plain}/supplement", "fien", answers))[0] == 303
+    _, form = await page(desk, f"/incidents/{desk.plain}/supplement", "fien")
+    assert "Wachtwoorden geraden op het portaal." in form
+    draft = await (await desk.client.get(f"/incidents/{desk.plain}/draft/ap?format=md", headers=desk.auth())).text()
+    assert "Wachtwoorden geraden op het portaal." in draft and "Geen verwerker betrokken." in draft
+    assert "Vier klantaccounts." in draft
+    assert ("fien", "draft.supplement_saved", None) in trail(desk, desk.plain)
+
+
+@pytest.mark.asyncio
+async def test_an_admin_keeps_the_organisation_details_in_the_console(desk):
+    from incidents.persistence import users
+
+    with desk.container.session_factory.begin() as session:
+        desk.tokens["adam"] = users.issue_token(session, name="adam", by="adam", at=NOW)
+    details = {"address": "Voorbeeldstraat 1, 1234 AB Utrecht", "fg_registration_number": "FG-000123",
+               "reporter.name": "F. de Vries", "contact.email": "fg@24online.example"}
+    refused = await post(desk, "/organisation", "fien", details)
+    assert refused[0] == 403 and "only an admin" in refused[1]
+    assert (await post(desk, "/organisation", "adam", details))[0] == 303
+    _, form = await page(desk, "/organisation", "adam")
+    assert 'value="FG-000123"' in form
+    draft = await (await desk.client.get(f"/incidents/{desk.plain}/draft/ap?format=md", headers=desk.auth())).text()
+    assert "Voorbeeldstraat 1, 1234 AB Utrecht" in draft and "F. de Vries" in draft and "FG-000123" in draft
+    assert ("adam", "organisation.changed", None) in trail(desk, "-")
