@@ -62,8 +62,8 @@ def read_supplement(data: Mapping[str, str]) -> DraftSupplement:
 
 def apply_organisation(base: Organisation, data: Mapping[str, str]) -> Organisation:
     """The organisation file's details with the ones kept in the console on top."""
-    plain = {k: v.strip() for k, v in data.items() if "." not in k and v.strip()}
-    people = {}
+    plain: dict[str, Any] = {k: v.strip() for k, v in data.items() if "." not in k and v.strip()}
+    people: dict[str, Any] = {}
     for who in ("reporter", "contact"):
         parts = {k.split(".", 1)[1]: v.strip() for k, v in data.items() if k.startswith(f"{who}.") and v.strip()}
         if parts:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from datalek.web import actions
 from datalek.web.console import REF, Console, safe_next, user
-from datalek.web.security import COOKIE, CSRF_FIELD, LOGIN_COOKIE, cookie_flags, csrf_matches, transport
+from datalek.web.security import COOKIE, CSRF_FIELD, LOGIN_COOKIE, csrf_matches, set_session_cookie, transport
 from datalek.web.views import detail, summary
 from incidents.persistence import users
 
@@ -55,7 +55,7 @@ class Pages:
             return self.c.login_page(request, target=target, failed=True, status=401)
         _, cookie = self.c.sessions.open(name=actor.name, token_hash=users.token_digest(token), now=now)
         response = web.HTTPSeeOther(target)
-        response.set_cookie(COOKIE, cookie, max_age=int(self.c.sessions.ttl.total_seconds()), **cookie_flags(seen))
+        set_session_cookie(response, cookie, seen, max_age=int(self.c.sessions.ttl.total_seconds()))
         response.del_cookie(LOGIN_COOKIE, path="/login")
         raise response
 

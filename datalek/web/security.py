@@ -134,9 +134,9 @@ class LoginLimiter:
         self._failures.setdefault(client, deque()).append(now)
 
 
-def cookie_flags(seen: Transport) -> dict[str, object]:
+def set_session_cookie(response: web.StreamResponse, value: str, seen: Transport, *, max_age: int) -> None:
     """HttpOnly; SameSite=Lax so links from mail and chat carry the session; Secure under TLS."""
-    return {"httponly": True, "samesite": "Lax", "secure": seen.tls, "path": "/"}
+    response.set_cookie(COOKIE, value, httponly=True, samesite="Lax", secure=seen.tls, path="/", max_age=max_age)
 
 
 HSTS = "max-age=31536000"

@@ -25,7 +25,7 @@ def _span(clock: deadlines.Clock, lang: str) -> str:
 
 def clock_state(i: Incident, *, now: datetime, lang: str = "en") -> str:
     """The Art. 33 72-hour clock in a few words, for the list."""
-    return clock_banner(i, now=now, lang=lang)["text"]
+    return str(clock_banner(i, now=now, lang=lang)["text"])
 
 
 def clock_banner(i: Incident, *, now: datetime, lang: str = "en") -> dict[str, Any]:
