@@ -46,7 +46,7 @@ HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"
            "X-Frame-Options": "DENY"}
 PUBLIC = frozenset({"healthz", "login", "login_form", "logout", "css"})  # routes that need no user
 REF = r"[0-9a-f-]{4,36}"  # an incident id or its prefix (as in the CLI)
-_NEXT = re.compile(rf"/incidents(/{REF}(/draft/(ap|subjects)|/facts)?)?")  # where a login may lead back to
+_NEXT = re.compile(rf"/incidents(/{REF}(/draft/(ap|subjects)|/facts|/supplement)?)?")  # where a login may lead back to
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 

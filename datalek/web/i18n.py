@@ -77,6 +77,9 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "organisation_help": ("Vullen het organisatiebestand aan in elk concept; leeg = uit het bestand.",
                           "Added on top of the organisation file in every draft; empty = from the file."),
     "save": ("Opslaan", "Save"),
+    "title": ("omschrijving", "title"), "opened": ("geopend", "opened"), "asset": ("systeem", "asset"),
+    "rules": ("regels", "rules"), "events": ("gebeurtenissen", "events"),
+    "severity_hints": ("ernst-hints", "severity hints"), "no_incidents": ("Geen incidenten.", "No incidents."),
 }
 
 
