@@ -103,3 +103,46 @@ def translator(lang: str) -> Callable[[str], str]:
 def status(value: str, lang: str) -> str:
     pair = STATUS.get(value)
     return pair[LANGUAGES.index(lang)] if pair else value
+
+
+CHOICES_NL = {  # Dutch labels of the vocabulary's values (AP meldformulier wording where it has one)
+    "confidentiality": "vertrouwelijkheid (ingezien door onbevoegden)", "integrity": "integriteit (gewijzigd)",
+    "availability_permanent": "beschikbaarheid: permanent kwijt",
+    "availability_temporary": "beschikbaarheid: tijdelijk",
+    "email_wrong_recipient": "e-mail naar verkeerde ontvanger", "email_cc_not_bcc": "e-mail met cc in plaats van bcc",
+    "mail_wrong_recipient": "post naar verkeerde ontvanger", "mail_returned_opened": "post geopend retour",
+    "mail_lost": "post kwijt", "authorisation_misconfigured": "autorisaties verkeerd ingesteld",
+    "network_share_too_broad": "netwerkmap te breed gedeeld",
+    "device_or_paper_lost_or_stolen": "apparaat of papier verloren of gestolen",
+    "accidental_publication": "per ongeluk gepubliceerd", "hacking_malware_phishing": "hacking, malware of phishing",
+    "wrong_file": "in verkeerd dossier", "other": "anders", "name": "naam", "gender": "geslacht",
+    "date_of_birth": "geboortedatum/leeftijd", "bsn": "BSN of ander nationaal nummer",
+    "contact_details": "contactgegevens",
+    "address": "adres", "email": "e-mailadres", "phone": "telefoonnummer", "access_credentials": "inloggegevens",
+    "financial_other": "overige financiële gegevens", "bank_account": "bankrekeningnummer", "credit_card": "creditcard",
+    "debts": "schulden", "benefits": "uitkering", "identity_document": "identiteitsbewijs", "location": "locatie",
+    "criminal_data": "strafrechtelijke gegevens", "unknown": "onbekend", "job_title": "functie",
+    "business_registration": "KvK-/btw-nummer", "customer_reference": "klant-/ordernummer", "ip_address": "IP-adres",
+    "device_data": "apparaatgegevens", "call_recording": "gespreksopname", "purchase_history": "aankoopgeschiedenis",
+    "online_behaviour": "surfgedrag", "traffic_data": "verkeersgegevens",
+    "racial_or_ethnic_origin": "ras of etnische afkomst", "political_opinions": "politieke opvattingen",
+    "religious_or_philosophical_beliefs": "godsdienst of levensovertuiging",
+    "trade_union_membership": "vakbondslidmaatschap",
+    "sex_life_or_orientation": "seksueel gedrag of gerichtheid", "health": "gezondheid",
+    "genetic": "genetische gegevens",
+    "biometric": "biometrische gegevens", "employees": "werknemers", "customers": "klanten", "students": "leerlingen",
+    "patients": "patiënten", "minors": "minderjarigen", "vulnerable": "kwetsbare groepen",
+    "negligible": "verwaarloosbaar", "limited": "beperkt", "significant": "aanzienlijk", "maximum": "maximaal",
+    "none": "geen", "encrypted": "versleuteld", "hashed": "gehasht", "otherwise_unintelligible": "anders onleesbaar",
+    "trusted": "vertrouwde ontvanger", "known": "bekende ontvangers", "contained": "ingedamd",
+    "data_retrieved_or_deleted": "gegevens teruggehaald of verwijderd", "credentials_reset": "wachtwoorden gereset",
+    "access_revoked": "toegang ingetrokken", "device_wiped": "apparaat gewist",
+    "restored_from_backup": "back-up teruggezet",
+    "vulnerability_fixed": "kwetsbaarheid verholpen", "monitoring": "extra monitoring",
+    "police_report": "aangifte gedaan",
+}
+
+
+def choice(value: str, lang: str) -> str:
+    """A vocabulary value for people; the value itself is what the form sends and the database keeps."""
+    return CHOICES_NL.get(value, value.replace("_", " ")) if lang == "nl" else value.replace("_", " ")

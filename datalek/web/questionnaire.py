@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from datalek.web import i18n
 from incidents.assessment import facts as core
 from incidents.assessment import vocabulary as v
 from incidents.model import Incident
@@ -168,7 +169,7 @@ def view(values: Mapping[str, Any], *, lang: str) -> list[dict[str, Any]]:
         value = values.get(q.key)
         subjects = value if isinstance(value, Mapping) else {"min": value, "max": None}
         out.append({"key": q.key, "kind": q.kind, "label": q.label[index], "help": q.help[index],
-                    "choices": [{"value": c, "label": c.replace("_", " ")} for c in q.choices],
+                    "choices": [{"value": c, "label": i18n.choice(c, lang)} for c in q.choices],
                     "value": value, "selected": _selected(value),
                     "subjects": subjects,
                     "countries": ", ".join(value) if q.kind == "countries" and value else ""})
