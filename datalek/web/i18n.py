@@ -83,6 +83,30 @@ TEXT: Mapping[str, tuple[str, str]] = {
 }
 
 
+FACTORS = {  # the rationale's stable codes (incidents.assessment.risk_rules.FactorCode), for people
+    "data_unintelligible": ("gegevens onleesbaar en intact", "data unintelligible and intact"),
+    "severity_below_threshold": ("ernst onder de meldgrens", "severity below the notification threshold"),
+    "severity_reaches_regulator_threshold": ("ernst bereikt de meldgrens AP", "severity reaches the AP threshold"),
+    "severity_reaches_subject_threshold": ("ernst bereikt de grens voor betrokkenen",
+                                           "severity reaches the data-subject threshold"),
+    "promptly_restored": ("snel hersteld", "promptly restored"),
+    "temporary_unavailability_only": ("alleen tijdelijk onbeschikbaar", "temporary unavailability only"),
+    "trusted_recipient": ("vertrouwde ontvanger", "trusted recipient"),
+    "malicious_exposure": ("opzettelijke blootstelling", "malicious exposure"),
+    "prolonged_unavailability": ("langdurig onbeschikbaar", "prolonged unavailability"),
+    "altered_data_misused": ("gewijzigde gegevens misbruikt", "altered data misused"),
+    "special_data_affected": ("bijzondere persoonsgegevens", "special categories affected"),
+    "vulnerable_subjects_affected": ("kwetsbare betrokkenen", "vulnerable data subjects"),
+    "large_scale_exposure": ("grote omvang", "large scale"),
+    "identity_fraud_exposure": ("risico op identiteitsfraude", "identity fraud exposure"),
+    "high_risk_to_subjects": ("hoog risico voor betrokkenen", "high risk to data subjects"),
+    "art34_3b_measures": ("maatregelen nemen het hoge risico weg (art. 34(3)(b))",
+                          "measures remove the high risk (Art. 34(3)(b))"),
+    "art34_3c_disproportionate_effort": ("openbare mededeling (art. 34(3)(c))", "public communication (Art. 34(3)(c))"),
+    "unlikely": ("onwaarschijnlijk", "unlikely"), "risk": ("risico", "risk"), "high": ("hoog", "high"),
+}
+
+
 def choose(query: str | None, cookie: str | None) -> str:
     for candidate in (query, cookie):
         if candidate in LANGUAGES:
@@ -94,7 +118,7 @@ def translator(lang: str) -> Callable[[str], str]:
     index = LANGUAGES.index(lang)
 
     def t(key: str) -> str:
-        pair = TEXT.get(key) or STATUS.get(key)
+        pair = TEXT.get(key) or STATUS.get(key) or FACTORS.get(key)
         return pair[index] if pair else key
 
     return t

@@ -151,6 +151,7 @@ async def test_the_fg_decides_after_seeing_the_proposal_overrides_only_with_a_re
     _, body = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert body.index('id="proposal"') < body.index('id="step-decide"')
     assert "ENISA-ernst" in body and "DPC" in body and "Onderbouwing" in body
+    assert "ernst bereikt de meldgrens AP" in body and "opzettelijke blootstelling" in body  # codes, for people
     override = {"choice": "override", "notify_ap": "no", "notify_subjects": "no", "reason": " "}
     status, refused = await post(desk, f"/incidents/{desk.plain}/act/decide", "fien", override)
     assert status == 422 and "written reason" in refused
