@@ -76,6 +76,14 @@ def _default_database_url() -> SecretStr:
     return SecretStr(f"sqlite:///{data_dir() / 'datalek.db'}")
 
 
+class WebSettings(_Section):
+    # True only behind a TLS proxy you run: its X-Forwarded-Proto/-For then decide Secure cookies, HSTS,
+    # the origin check and the address login attempts are counted by. Otherwise anyone could send them.
+    trusted_proxy: bool = False
+    login_attempts: int = 10  # failed sign-ins per client address and window before 429
+    login_window_seconds: int = 300
+
+
 class Settings(BaseSettings):
     """All configuration. Nested sections use ``__``: ``DATALEK_KAFKA__BOOTSTRAP``."""
 
@@ -89,6 +97,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     organisation: OrganisationSettings = OrganisationSettings()
     identity: IdentitySettings = IdentitySettings()
+    web: WebSettings = WebSettings()
     token: SecretStr | None = None  # DATALEK_TOKEN: the personal API token the CLI acts with
 
     def masked(self) -> dict[str, object]:

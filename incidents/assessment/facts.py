@@ -178,6 +178,33 @@ class BreachFacts:
         return {f.name: _to_json(getattr(self, f.name)) for f in fields(self)}
 
 
+def problems(d: Mapping[str, Any]) -> tuple[InvalidFacts, ...]:
+    """Every problem of a facts object at once (a form shows them together); empty when ``from_dict`` accepts it.
+
+    Each field is read on its own; the checks across fields run only when every field could be read."""
+    found = [InvalidFacts(key, "unknown field") for key in d if key not in _READERS]
+    if "nature" not in d:
+        found.append(InvalidFacts("nature", "required field is missing"))
+    values: dict[str, Any] = {}
+    for key, value in d.items():
+        if key in _READERS:
+            try:
+                values[key] = _READERS[key](value, key)
+            except InvalidFacts as e:
+                found.append(e)
+    if found:
+        return tuple(found)
+    draft = object.__new__(BreachFacts)  # unchecked, so that every check below runs
+    for f in fields(BreachFacts):
+        object.__setattr__(draft, f.name, values.get(f.name, f.default))
+    for check in _CHECKS:
+        try:
+            check(draft)
+        except InvalidFacts as e:
+            found.append(e)
+    return tuple(found)
+
+
 def _check_required(f: BreachFacts) -> None:
     if not f.nature:
         raise InvalidFacts("nature", "give at least one of " + ", ".join(m.value for m in BreachNature))
@@ -192,11 +219,17 @@ def _check_counts(f: BreachFacts) -> None:
         raise InvalidFacts("restore_hours", "must not be negative")
 
 
-def _check_consistency(f: BreachFacts) -> None:
+def _check_recipients(f: BreachFacts) -> None:
     if f.recipients is not Recipients.NONE and BreachNature.CONFIDENTIALITY not in f.nature:
         raise InvalidFacts("recipients", "recipients imply a loss of confidentiality; add it to nature")
+
+
+def _check_misuse(f: BreachFacts) -> None:
     if f.altered_data_misused and BreachNature.INTEGRITY not in f.nature:
         raise InvalidFacts("altered_data_misused", "misuse of altered data needs 'integrity' in nature")
+
+
+def _check_credentials(f: BreachFacts) -> None:
     if f.credentials_access and DataCategory.ACCESS_CREDENTIALS not in f.data_categories:
         raise InvalidFacts("credentials_access", "needs 'access_credentials' in data_categories")
     if DataCategory.ACCESS_CREDENTIALS in f.credentials_access:
@@ -220,7 +253,9 @@ def _check_countries(f: BreachFacts) -> None:
 _CHECKS: tuple[Callable[[BreachFacts], None], ...] = (
     _check_required,
     _check_counts,
-    _check_consistency,
+    _check_recipients,
+    _check_misuse,
+    _check_credentials,
     _check_adjustments,
     _check_countries,
 )

@@ -158,3 +158,16 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+
+
+class DocumentRow(Base):
+    """Details people keep in the console: a draft's supplementary answers (per incident) and the organisation's
+    details for drafts (one). JSON of strings; every change is audited."""
+
+    __tablename__ = "console_documents"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_by: Mapped[str] = mapped_column(String(120))

@@ -237,3 +237,16 @@ def test_facts_file_must_be_an_object() -> None:
 
 def test_invalid_facts_belong_to_the_assessment_error_hierarchy() -> None:
     assert issubclass(InvalidFacts, AssessmentError)
+
+
+def test_problems_lists_every_problem_at_once_and_none_for_facts_from_dict_accepts():
+    from incidents.assessment.facts import problems
+
+    bad = {"nature": [], "data_categories": ["name"], "recipients": "unknown", "altered_data_misused": True,
+           "countries": ["BE"], "records": -1}
+    assert sorted(p.field for p in problems(bad)) == ["altered_data_misused", "countries", "nature", "recipients",
+                                                      "records"]
+    unreadable = {"nature": ["melted"], "records": "many", "colour": "red"}
+    assert sorted(p.field for p in problems(unreadable)) == ["colour", "nature[0]", "records"]
+    good = {"nature": ["confidentiality"], "data_categories": ["name"], "recipients": "known"}
+    assert problems(good) == () and BreachFacts.from_dict(good).recipients.value == "known"

@@ -1,0 +1,173 @@
+"""Console texts: Dutch first, English on request (``?lang=en``, remembered in a cookie).
+
+Stored values (statuses, vocabulary, factor codes) are never translated in storage; only their labels here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+LANGUAGES = ("nl", "en")
+DEFAULT = "nl"
+COOKIE = "datalek_lang"
+
+STATUS = {
+    "detected": ("gedetecteerd", "detected"), "triage": ("in triage", "in triage"),
+    "dismissed": ("geen datalek", "dismissed"), "confirmed": ("bevestigd", "confirmed"),
+    "assessing": ("beoordeling", "assessing"), "decided": ("besloten", "decided"),
+    "reported": ("gemeld bij de AP", "reported to the AP"),
+    "subjects_informed": ("betrokkenen geïnformeerd", "data subjects informed"),
+    "closed": ("gesloten", "closed"),
+}
+
+TEXT: Mapping[str, tuple[str, str]] = {
+    "incidents": ("Incidenten", "Incidents"), "all_incidents": ("alle incidenten", "all incidents"),
+    "sign_in": ("Inloggen", "Sign in"), "sign_out": ("uitloggen", "sign out"),
+    "token_invalid": ("Dat token is niet geldig.", "That token is not valid."),
+    "paste_token": ("Plak uw API-token (van <code>datalek users token NAAM</code>).",
+                    "Paste your API token (from <code>datalek users token NAME</code>)."),
+    "status": ("status", "status"), "clock": ("72-uursklok", "72-hour clock"),
+    "deadline": ("uiterlijk melden", "report by"), "not_started": ("niet gestart", "not started"),
+    "left": ("resterend", "left"), "overdue_by": ("te laat met", "overdue by"),
+    "reported_in_time": ("op tijd gemeld", "reported in time"), "reported_late": ("te laat gemeld", "reported late"),
+    "no_notification": ("geen melding (besloten)", "no notification (decided)"),
+    "actions": ("Wat u nu kunt doen", "What you can do now"),
+    "no_actions": ("Geen stappen voor uw rol in deze status.", "No steps for your role in this state."),
+    "reason": ("reden", "reason"), "go": ("uitvoeren", "submit"),
+    "triage": ("Triage starten", "Start triage"), "reopen": ("Heropenen (triage)", "Reopen (triage)"),
+    "dismiss": ("Geen datalek: afwijzen", "Not a breach: dismiss"),
+    "confirm": ("Datalek bevestigen", "Confirm the breach"),
+    "aware_at": ("bekend sinds (Europe/Amsterdam; leeg = nu)", "aware since (Europe/Amsterdam; empty = now)"),
+    "before_detection": ("we wisten het al vóór de eerste detectie", "we knew before the first detection"),
+    "facts": ("Feiten vastleggen (vragenlijst)", "Record the facts (questionnaire)"),
+    "decide": ("Besluiten", "Decide"), "accept": ("Voorstel overnemen", "Accept the proposal"),
+    "override": ("Afwijken van het voorstel", "Override the proposal"),
+    "override_reason": ("schriftelijke reden (verplicht)", "written reason (required)"),
+    "notify_ap": ("melden bij de AP", "notify the AP"), "notify_subjects": ("betrokkenen informeren",
+                                                                             "inform data subjects"),
+    "yes": ("ja", "yes"), "no": ("nee", "no"),
+    "report": ("Melding bij de AP vastleggen", "Record the AP notification"),
+    "meldnummer": ("meldnummer", "meldnummer (AP reference)"),
+    "reported_at": ("gemeld op (Europe/Amsterdam; leeg = nu)", "reported at (Europe/Amsterdam; empty = now)"),
+    "delay_reason": ("reden van de vertraging (na 72 uur verplicht)", "reason for the delay (required after 72 h)"),
+    "inform": ("Betrokkenen geïnformeerd", "Data subjects informed"),
+    "informed_at": ("geïnformeerd op (Europe/Amsterdam; leeg = nu)", "informed at (Europe/Amsterdam; empty = now)"),
+    "close": ("Sluiten", "Close"),
+    "proposal": ("Voorstel", "Proposal"), "risk": ("risico", "risk"),
+    "enisa": ("ENISA-ernst", "ENISA severity"), "rationale": ("Onderbouwing", "Rationale"),
+    "components": ("onderdelen", "components"),
+    "drafts": ("Concepten ter controle", "Drafts for review"), "ap_draft": ("melding AP", "AP notification"),
+    "notice": ("bericht aan betrokkenen", "notice to data subjects"), "download": ("download", "download"),
+    "from_inventory": ("uit de inventaris: bevestig", "from the inventory: confirm"),
+    "questionnaire": ("Vragenlijst feiten", "Facts questionnaire"),
+    "fix_errors": ("Verbeter de gemarkeerde velden.", "Correct the marked fields."),
+    "save_facts": ("Feiten opslaan", "Save the facts"), "unknown": ("onbekend", "unknown"),
+    "timeline": ("Tijdlijn", "Timeline"), "audit": ("Audittrail", "Audit trail"),
+    "affected": ("Getroffen accounts, gebruikers en bestanden", "Affected accounts, users and files"),
+    "decision": ("Besluit", "Decision"), "not_decided": ("Nog niet besloten (de FG besluit).",
+                                                         "Not decided yet (the FG decides)."),
+    "no_facts": ("Nog geen feiten vastgelegd.", "No facts recorded yet."),
+    "assessment": ("Beoordeling", "Assessment"), "incident": ("Incident", "Incident"),
+    "footer": ("Elke weergave en elke stap staat in het auditlog.", "Every view and every step is in the audit log."),
+    "refused": ("Niet uitgevoerd", "Not done"), "back": ("terug naar het incident", "back to the incident"),
+    "other_lang": ("English", "Nederlands"),
+    "supplement": ("Aanvullende antwoorden voor de melding", "Supplementary answers for the notification"),
+    "supplement_help": ("Antwoorden die het incident niet bevat; leeg laten = ontbreekt in het concept.",
+                        "Answers the incident does not hold; empty = marked missing in the draft."),
+    "organisation": ("Organisatiegegevens", "Organisation details"),
+    "organisation_help": ("Vullen het organisatiebestand aan in elk concept; leeg = uit het bestand.",
+                          "Added on top of the organisation file in every draft; empty = from the file."),
+    "save": ("Opslaan", "Save"),
+    "title": ("omschrijving", "title"), "opened": ("geopend", "opened"), "asset": ("systeem", "asset"),
+    "rules": ("regels", "rules"), "events": ("gebeurtenissen", "events"),
+    "severity_hints": ("ernst-hints", "severity hints"), "no_incidents": ("Geen incidenten.", "No incidents."),
+}
+
+
+FACTORS = {  # the rationale's stable codes (incidents.assessment.risk_rules.FactorCode), for people
+    "data_unintelligible": ("gegevens onleesbaar en intact", "data unintelligible and intact"),
+    "severity_below_threshold": ("ernst onder de meldgrens", "severity below the notification threshold"),
+    "severity_reaches_regulator_threshold": ("ernst bereikt de meldgrens AP", "severity reaches the AP threshold"),
+    "severity_reaches_subject_threshold": ("ernst bereikt de grens voor betrokkenen",
+                                           "severity reaches the data-subject threshold"),
+    "promptly_restored": ("snel hersteld", "promptly restored"),
+    "temporary_unavailability_only": ("alleen tijdelijk onbeschikbaar", "temporary unavailability only"),
+    "trusted_recipient": ("vertrouwde ontvanger", "trusted recipient"),
+    "malicious_exposure": ("opzettelijke blootstelling", "malicious exposure"),
+    "prolonged_unavailability": ("langdurig onbeschikbaar", "prolonged unavailability"),
+    "altered_data_misused": ("gewijzigde gegevens misbruikt", "altered data misused"),
+    "special_data_affected": ("bijzondere persoonsgegevens", "special categories affected"),
+    "vulnerable_subjects_affected": ("kwetsbare betrokkenen", "vulnerable data subjects"),
+    "large_scale_exposure": ("grote omvang", "large scale"),
+    "identity_fraud_exposure": ("risico op identiteitsfraude", "identity fraud exposure"),
+    "high_risk_to_subjects": ("hoog risico voor betrokkenen", "high risk to data subjects"),
+    "art34_3b_measures": ("maatregelen nemen het hoge risico weg (art. 34(3)(b))",
+                          "measures remove the high risk (Art. 34(3)(b))"),
+    "art34_3c_disproportionate_effort": ("openbare mededeling (art. 34(3)(c))", "public communication (Art. 34(3)(c))"),
+    "unlikely": ("onwaarschijnlijk", "unlikely"), "risk": ("risico", "risk"), "high": ("hoog", "high"),
+}
+
+
+def choose(query: str | None, cookie: str | None) -> str:
+    for candidate in (query, cookie):
+        if candidate in LANGUAGES:
+            return str(candidate)
+    return DEFAULT
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    index = LANGUAGES.index(lang)
+
+    def t(key: str) -> str:
+        pair = TEXT.get(key) or STATUS.get(key) or FACTORS.get(key)
+        return pair[index] if pair else key
+
+    return t
+
+
+def status(value: str, lang: str) -> str:
+    pair = STATUS.get(value)
+    return pair[LANGUAGES.index(lang)] if pair else value
+
+
+CHOICES_NL = {  # Dutch labels of the vocabulary's values (AP meldformulier wording where it has one)
+    "confidentiality": "vertrouwelijkheid (ingezien door onbevoegden)", "integrity": "integriteit (gewijzigd)",
+    "availability_permanent": "beschikbaarheid: permanent kwijt",
+    "availability_temporary": "beschikbaarheid: tijdelijk",
+    "email_wrong_recipient": "e-mail naar verkeerde ontvanger", "email_cc_not_bcc": "e-mail met cc in plaats van bcc",
+    "mail_wrong_recipient": "post naar verkeerde ontvanger", "mail_returned_opened": "post geopend retour",
+    "mail_lost": "post kwijt", "authorisation_misconfigured": "autorisaties verkeerd ingesteld",
+    "network_share_too_broad": "netwerkmap te breed gedeeld",
+    "device_or_paper_lost_or_stolen": "apparaat of papier verloren of gestolen",
+    "accidental_publication": "per ongeluk gepubliceerd", "hacking_malware_phishing": "hacking, malware of phishing",
+    "wrong_file": "in verkeerd dossier", "other": "anders", "name": "naam", "gender": "geslacht",
+    "date_of_birth": "geboortedatum/leeftijd", "bsn": "BSN of ander nationaal nummer",
+    "contact_details": "contactgegevens",
+    "address": "adres", "email": "e-mailadres", "phone": "telefoonnummer", "access_credentials": "inloggegevens",
+    "financial_other": "overige financiële gegevens", "bank_account": "bankrekeningnummer", "credit_card": "creditcard",
+    "debts": "schulden", "benefits": "uitkering", "identity_document": "identiteitsbewijs", "location": "locatie",
+    "criminal_data": "strafrechtelijke gegevens", "unknown": "onbekend", "job_title": "functie",
+    "business_registration": "KvK-/btw-nummer", "customer_reference": "klant-/ordernummer", "ip_address": "IP-adres",
+    "device_data": "apparaatgegevens", "call_recording": "gespreksopname", "purchase_history": "aankoopgeschiedenis",
+    "online_behaviour": "surfgedrag", "traffic_data": "verkeersgegevens",
+    "racial_or_ethnic_origin": "ras of etnische afkomst", "political_opinions": "politieke opvattingen",
+    "religious_or_philosophical_beliefs": "godsdienst of levensovertuiging",
+    "trade_union_membership": "vakbondslidmaatschap",
+    "sex_life_or_orientation": "seksueel gedrag of gerichtheid", "health": "gezondheid",
+    "genetic": "genetische gegevens",
+    "biometric": "biometrische gegevens", "employees": "werknemers", "customers": "klanten", "students": "leerlingen",
+    "patients": "patiënten", "minors": "minderjarigen", "vulnerable": "kwetsbare groepen",
+    "negligible": "verwaarloosbaar", "limited": "beperkt", "significant": "aanzienlijk", "maximum": "maximaal",
+    "none": "geen", "encrypted": "versleuteld", "hashed": "gehasht", "otherwise_unintelligible": "anders onleesbaar",
+    "trusted": "vertrouwde ontvanger", "known": "bekende ontvangers", "contained": "ingedamd",
+    "data_retrieved_or_deleted": "gegevens teruggehaald of verwijderd", "credentials_reset": "wachtwoorden gereset",
+    "access_revoked": "toegang ingetrokken", "device_wiped": "apparaat gewist",
+    "restored_from_backup": "back-up teruggezet",
+    "vulnerability_fixed": "kwetsbaarheid verholpen", "monitoring": "extra monitoring",
+    "police_report": "aangifte gedaan",
+}
+
+
+def choice(value: str, lang: str) -> str:
+    """A vocabulary value for people; the value itself is what the form sends and the database keeps."""
+    return CHOICES_NL.get(value, value.replace("_", " ")) if lang == "nl" else value.replace("_", " ")

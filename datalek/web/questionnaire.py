@@ -1,0 +1,176 @@
+"""The facts questionnaire: the allowed values of ``incidents.assessment.vocabulary`` as choices with short
+help (AP meldformulier, EDPB 9/2022), every problem shown at once, inventory pre-fills marked for confirmation.
+
+``parse(form)`` turns the posted form into the facts JSON of ``datalek assess``; the core validates it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from datalek.web import i18n
+from incidents.assessment import facts as core
+from incidents.assessment import vocabulary as v
+from incidents.model import Incident
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    key: str  # the facts field
+    kind: str  # multi | one | optional_one | subjects | count | hours | protection | tristate | flag | countries | text
+    label: tuple[str, str]  # nl, en
+    help: tuple[str, str]
+    choices: tuple[str, ...] = ()
+
+
+def _values(kind: type[Any]) -> tuple[str, ...]:
+    return tuple(m.value for m in kind)
+
+
+Q = Question
+QUESTIONS: tuple[Question, ...] = (
+    Q("nature", "multi", ("Aard van de inbreuk (5.1)", "Nature of the breach (5.1)"),
+      ("Vertrouwelijkheid: (mogelijk) ingezien door onbevoegden; integriteit: gewijzigd; beschikbaarheid: "
+       "kwijt of onbereikbaar.", "Confidentiality: (possibly) seen by the unauthorised; integrity: altered; "
+       "availability: lost or unreachable."), _values(v.BreachNature)),
+    Q("incident_type", "one", ("Wat is er gebeurd (5.2)", "What happened (5.2)"),
+      ("Kies de omschrijving van het AP-formulier die het beste past.", "The AP form's closest description."),
+      _values(v.IncidentType)),
+    Q("data_categories", "multi", ("Soorten persoonsgegevens (6.1)", "Categories of personal data (6.1)"),
+      ("Alle soorten die (mogelijk) betrokken zijn; 'unknown' als het nog niet bekend is.",
+       "Every category (possibly) involved; 'unknown' if not known yet."), _values(v.DataCategory)),
+    Q("special_categories", "multi", ("Bijzondere persoonsgegevens (6.2, art. 9)", "Special categories (6.2, Art. 9)"),
+      ("Alleen als ze echt in de getroffen gegevens zitten.", "Only if they are in the affected data."),
+      _values(v.SpecialCategory)),
+    Q("credentials_access", "multi", ("Waar geven gelekte inloggegevens toegang toe?",
+                                      "What do leaked credentials give access to?"),
+      ("Alleen bij 'access_credentials': de gegevens achter het account (ENISA).",
+       "Only with 'access_credentials': the data behind the account (ENISA)."), _values(v.DataCategory)),
+    Q("data_subjects", "subjects", ("Aantal betrokkenen (7.3)", "Number of data subjects (7.3)"),
+      ("Exact (alleen minimum) of een bandbreedte; leeg als onbekend.", "Exact (minimum only) or a range; "
+       "empty if unknown.")),
+    Q("records", "count", ("Aantal records (6.3)", "Number of records (6.3)"),
+      ("Leeg als onbekend.", "Empty if unknown.")),
+    Q("subject_groups", "multi", ("Groepen betrokkenen (7.1)", "Groups of data subjects (7.1)"),
+      ("Minderjarigen en kwetsbare groepen verhogen het risico.", "Minors and vulnerable groups raise the risk."),
+      _values(v.SubjectGroup)),
+    Q("identifiability", "optional_one", ("Identificeerbaarheid (ENISA)", "Ease of identification (ENISA)"),
+      ("Hoe makkelijk zijn de personen te herkennen? Leeg: niet beoordeeld, telt als maximaal.",
+       "How easily are the people identified? Empty: not assessed, counted as maximum."),
+      _values(v.Identifiability)),
+    Q("protection", "protection", ("Beveiliging vooraf (8.1)", "Protection beforehand (8.1)"),
+      ("Versleuteling door ransomware telt niet. Versleuteling helpt niet als via een overgenomen account is "
+       "gelezen.", "Ransomware encryption does not count, nor encryption at rest when an account was taken over."),
+      _values(v.ProtectionMethod)),
+    Q("recipients", "one", ("Ontvangers", "Recipients"),
+      ("Wie heeft de gegevens (mogelijk) gekregen (EDPB 9/2022)?", "Who (may have) received the data?"),
+      _values(v.Recipients)),
+    Q("malicious", "flag", ("Kwade opzet", "Malicious intent"),
+      ("Aanval, diefstal of opzettelijk misbruik.", "An attack, theft or deliberate misuse.")),
+    Q("backup_available", "tristate", ("Reservekopie beschikbaar", "Backup available"),
+      ("Kunnen de gegevens worden hersteld?", "Can the data be restored?")),
+    Q("restore_hours", "hours", ("Uren tot herstel", "Hours until restored"), ("Bij beschikbaarheid.",
+                                                                               "For availability.")),
+    Q("altered_data_misused", "flag", ("Gewijzigde gegevens misbruikt", "Altered data misused"),
+      ("Alleen bij integriteit.", "Only with integrity.")),
+    Q("cross_border", "flag", ("Grensoverschrijdend", "Cross-border"),
+      ("Betrokkenen in andere EU-landen (2.2).", "Data subjects in other EU countries (2.2).")),
+    Q("countries", "countries", ("Landen (ISO-codes)", "Countries (ISO codes)"),
+      ("Bijvoorbeeld: BE, DE", "For example: BE, DE")),
+    Q("measures", "multi", ("Genomen maatregelen (10.2)", "Measures taken (10.2)"),
+      ("Wat is er na de inbreuk gedaan?", "What was done after the breach?"), _values(v.Measure)),
+    Q("measures_description", "text", ("Toelichting maatregelen", "Measures explained"),
+      ("Kort; geen persoonsgegevens.", "Short; no personal data.")),
+    Q("high_risk_mitigated", "flag", ("Hoog risico weggenomen (art. 34(3)(b))", "High risk removed (Art. 34(3)(b))"),
+      ("Latere maatregelen maken het hoge risico onwaarschijnlijk.", "Later measures make the high risk unlikely.")),
+    Q("disproportionate_effort", "flag", ("Individueel informeren onevenredig (art. 34(3)(c))",
+                                          "Individual communication disproportionate (Art. 34(3)(c))"),
+      ("Dan volgt een openbare mededeling.", "A public communication follows instead.")),
+)
+INVENTORY_FIELDS = frozenset({"data_categories", "special_categories", "subject_groups", "data_subjects", "records",
+                              "protection"})
+
+
+def _number(raw: str, key: str, errors: dict[str, str], cast: type[int] | type[float]) -> Any:
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        return cast(text)
+    except ValueError:
+        errors[key] = "geef een getal / give a number"
+        return text
+
+
+def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> Any:
+    raw = str(form.get(q.key, ""))
+    if q.kind == "multi":
+        return [str(x) for x in getall(q.key, [])]
+    if q.kind in ("one", "optional_one"):
+        return raw or (None if q.kind == "optional_one" else q.choices[-1] if q.key == "incident_type" else "none")
+    if q.kind == "flag":
+        return bool(raw)
+    if q.kind == "tristate":
+        return {"yes": True, "no": False}.get(raw)
+    if q.kind in ("count", "hours"):
+        return _number(raw, q.key, errors, int if q.kind == "count" else float)
+    if q.kind == "countries":
+        return [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+    if q.kind == "text":
+        return raw.strip()
+    if q.kind == "protection":
+        return {"method": raw or "none", "state_of_the_art": bool(form.get("protection_sota")),
+                "key_safe": bool(form.get("protection_key_safe"))}
+    low = _number(str(form.get("data_subjects_min", "")), q.key, errors, int)
+    high = _number(str(form.get("data_subjects_max", "")), q.key, errors, int)
+    if low is None and high is None:
+        return None
+    return low if high is None or high == low else {"min": low if low is not None else 0, "max": high}
+
+
+def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """(facts JSON, errors by field): every problem at once, from the form and from the core's checks."""
+    errors: dict[str, str] = {}
+    answers = {q.key: _answer(q, form, form.getall, errors) for q in QUESTIONS}
+    if not errors:
+        for problem in core.problems(answers):
+            errors.setdefault(_field(problem.field), problem.problem)
+    return answers, errors
+
+
+def _field(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def starting_values(incident: Incident) -> tuple[dict[str, Any], frozenset[str]]:
+    """The form's first values: the recorded facts, else the inventory's draft (marked), else empty."""
+    if incident.facts is not None:
+        return incident.facts.to_dict(), frozenset()
+    draft = incident.inventory.facts(incident.breach_types) if incident.inventory else None
+    if draft is None:
+        return {}, frozenset()
+    values = draft.to_dict()
+    marked = {k for k in INVENTORY_FIELDS if values.get(k) not in (None, [], {"method": "none",
+                                                                              "state_of_the_art": False,
+                                                                              "key_safe": False})}
+    return values, frozenset(marked)
+
+
+def _selected(value: Any) -> set[str]:
+    return set(value) if isinstance(value, list) else {value} if isinstance(value, str) else set()
+
+
+def view(values: Mapping[str, Any], *, lang: str) -> list[dict[str, Any]]:
+    """The questions with their current answers, for the template."""
+    index = 0 if lang == "nl" else 1
+    out = []
+    for q in QUESTIONS:
+        value = values.get(q.key)
+        subjects = value if isinstance(value, Mapping) else {"min": value, "max": None}
+        out.append({"key": q.key, "kind": q.kind, "label": q.label[index], "help": q.help[index],
+                    "choices": [{"value": c, "label": i18n.choice(c, lang)} for c in q.choices],
+                    "value": value, "selected": _selected(value),
+                    "subjects": subjects,
+                    "countries": ", ".join(value) if q.kind == "countries" and value else ""})
+    return out

@@ -1,0 +1,85 @@
+"""What the pages show of an incident: the list row, the 72-hour clock banner and the detail. Pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from datalek.web import i18n
+from incidents.assessment import assess, deadlines
+from incidents.model import UNKNOWN_ASSET_NOTE, Incident
+
+URGENT = timedelta(hours=24)  # the clock is highlighted when less than this is left
+
+
+def when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _span(clock: deadlines.Clock, lang: str) -> str:
+    t = i18n.translator(lang)
+    minutes = int(abs(clock.time_left.total_seconds()) // 60)
+    span = f"{minutes // 60}h {minutes % 60:02d}m"
+    return f"{t('overdue_by')} {span}" if clock.overdue else f"{span} {t('left')}"
+
+
+def clock_state(i: Incident, *, now: datetime, lang: str = "en") -> str:
+    """The Art. 33 72-hour clock in a few words, for the list."""
+    return str(clock_banner(i, now=now, lang=lang)["text"])
+
+
+def clock_banner(i: Incident, *, now: datetime, lang: str = "en") -> dict[str, Any]:
+    """The clock at the top of the incident page: text, deadline in Europe/Amsterdam and a level for colour
+    (``overdue``, ``urgent`` under 24 hours, ``running``, ``done``, ``idle``)."""
+    t = i18n.translator(lang)
+    if i.became_aware_at is None:
+        return {"text": t("not_started"), "deadline": None, "level": "idle"}
+    deadline = deadlines.format_amsterdam(deadlines.regulator_deadline(i.became_aware_at))
+    if i.reported_at is not None:
+        late = deadlines.is_late(i.became_aware_at, reported_at=i.reported_at)
+        return {"text": t("reported_late" if late else "reported_in_time"), "deadline": deadline, "level": "done"}
+    if i.decision is not None and not i.decision.notify_regulator:
+        return {"text": t("no_notification"), "deadline": deadline, "level": "done"}
+    clock = deadlines.regulator_clock(i.became_aware_at, now=now)
+    level = "overdue" if clock.overdue else "urgent" if clock.time_left < URGENT else "running"
+    return {"text": _span(clock, lang), "deadline": deadline, "level": level}
+
+
+def _clock(name: str, clock: deadlines.Clock, lang: str) -> dict[str, Any]:
+    local = deadlines.format_amsterdam
+    return {"name": name, "started": when(clock.started_at), "started_local": local(clock.started_at),
+            "deadline": when(clock.deadline), "deadline_local": local(clock.deadline), "state": _span(clock, lang),
+            "overdue": clock.overdue}
+
+
+def summary(i: Incident, *, now: datetime, lang: str = "en") -> dict[str, Any]:
+    """What the list shows of one incident."""
+    return {"id": i.id, "short_id": i.id[:8], "title": i.title, "status": i.status.value,
+            "status_text": i18n.status(i.status.value, lang), "opened": when(i.opened_at),
+            "asset": i.asset or "-", "rules": ", ".join(i.rule_ids), "events": len(i.event_ids),
+            "severity_hints": ", ".join(sorted(i.severity_hints)) or "-",
+            "clock": clock_state(i, now=now, lang=lang), "banner": clock_banner(i, now=now, lang=lang)}
+
+
+def detail(i: Incident, trail: list[dict[str, Any]], *, now: datetime, lang: str = "en") -> dict[str, Any]:
+    """What the detail page shows: timeline, facts, assessment, decision, clocks, evidence counts, audit trail."""
+    moments = [("opened", i.opened_at), ("last activity", i.last_activity_at), ("became aware", i.became_aware_at),
+               ("decided", i.decided_at), ("reported to the AP", i.reported_at),
+               ("data subjects informed", i.subjects_informed_at), ("closed", i.closed_at)]
+    clocks = []
+    if i.became_aware_at and i.reported_at is None:
+        clocks.append(_clock("Art. 33: notify the AP within 72 hours",
+                             deadlines.regulator_clock(i.became_aware_at, now=now), lang))
+    if i.decision and i.decided_at and i.decision.notify_subjects and i.subjects_informed_at is None:
+        clocks.append(_clock("Art. 34: inform data subjects (internal target)",
+                             deadlines.subject_clock(i.decided_at, now=now), lang))
+    return {**summary(i, now=now, lang=lang), "entity": i.entity, "related_to": i.related_to,
+            "meldnummer": i.meldnummer, "delay_reason": i.delay_reason,
+            "breach_types": ", ".join(sorted(i.breach_types)),
+            "timeline": [{"what": w, "utc": when(t), "local": deadlines.format_amsterdam(t)}
+                         for w, t in moments if t is not None],
+            "facts": i.facts.to_dict() if i.facts else None,
+            "assessment": assess(i.facts).to_dict() if i.facts else None,
+            "decision": i.decision.to_dict() if i.decision else None, "clocks": clocks,
+            "detections": len(i.detection_keys), "trail": trail,
+            "asset_note": None if i.asset_known else UNKNOWN_ASSET_NOTE, "affected": i.affected.to_dict()}
