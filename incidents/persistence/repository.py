@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -57,13 +57,16 @@ class SqlIncidentRepository:
     def has_detection(self, key: str) -> bool:
         return self.session.get(DetectionRow, key) is not None
 
-    def open_for_entity(self, entity: str, asset: str | None, *, since: datetime) -> Incident | None:
-        """An open incident on the same asset, or on the same entity when the asset is unknown."""
+    def open_for_entity(self, entity: str, asset: str | None, *, start: datetime, end: datetime
+                        ) -> Incident | None:
+        """An open incident on the same asset (or entity when the asset is unknown) whose activity, from its
+        earliest detection's window start to its last activity, touches ``[start, end]``."""
         same = IncidentRow.asset == asset if asset else IncidentRow.entity == entity
+        begun = exists().where(DetectionRow.incident_id == IncidentRow.id, DetectionRow.window_start <= end)
         row = self.session.scalars(
             select(IncidentRow)
             .where(same, IncidentRow.status.in_([s.value for s in OPEN_STATUSES]),
-                   IncidentRow.last_activity_at >= since)
+                   IncidentRow.last_activity_at >= start, begun)
             .order_by(IncidentRow.opened_at)
             .limit(1)
         ).first()

@@ -80,3 +80,15 @@ def test_a_detection_after_closure_opens_a_new_incident_linked_to_the_closed_one
         newest, closed = uow.incidents.list()
     assert closed.id == closed_id and closed.status.value == "closed"
     assert newest.related_to == closed_id and newest.is_open
+
+
+@pytest.mark.parametrize("order", ["in event-time order", "late detection last"])
+def test_only_overlapping_windows_correlate_in_either_arrival_order(factory, order):
+    from tests.unit.test_services import _burst
+
+    bursts = [_burst("early", 0), _burst("near", 50), _burst("late", 140)]  # 46 then 86 minutes apart
+    for d in bursts if order == "in event-time order" else [bursts[2], bursts[1], bursts[0]]:
+        services.record_detection(SqlUnitOfWork(factory), d, now=NOW, correlation_window=HOUR)
+    with SqlUnitOfWork(factory) as uow:
+        groups = sorted(sorted(i.detection_keys) for i in uow.incidents.list(limit=None))
+    assert groups == [["early", "near"], ["late"]]
