@@ -101,6 +101,7 @@ def ingest(
         summary = ingestion.send(
             FORMATS[fmt](lines, context=context), producer, topic=k.topic("events"),
             dead_letter_topic=k.topic("dead-letter"), envelope_size=1 if follow else k.envelope_size,
+            linger=k.envelope_linger, max_lag=k.envelope_max_lag,
             progress=lambda s: err.print(f"  {s.events} events, {s.rejected} rejected, {s.rate:,.0f} events/s"))
     out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected} "
               f"({summary.rate:,.0f} events/s)")

@@ -21,6 +21,8 @@ class KafkaSettings(_Section):
     app_id: str = "datalek"
     session_timeout: float = 10.0
     envelope_size: int = 200  # events per Kafka message written by `datalek ingest`
+    envelope_linger: float = 0.2  # seconds an ingest envelope waits for more events
+    envelope_max_lag: float = 60.0  # event-time seconds an asset's envelope may lag the newest event read
     connect_timeout: float = 30.0  # seconds to wait for the broker at start-up
 
     @property
