@@ -37,7 +37,9 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        return database.make_engine(self.settings.database_url.get_secret_value())
+        t = self.settings.database_timeout
+        return database.make_engine(self.settings.database_url.get_secret_value(), statement_timeout=t,
+                                    connect_timeout=min(t, 10.0), pool_timeout=t)
 
     @cached_property
     def session_factory(self) -> sessionmaker[Session]:
@@ -73,7 +75,10 @@ class Container:
                                   prefill=self.inventory.prefill)
 
     def retry_policy(self) -> RetryPolicy:
-        return RetryPolicy(is_transient=database.is_transient, is_conflict=database.is_conflict)
+        """Transient database failures retried while they last; a call that hangs (a stalled server answers
+        no TCP timeout) counts as one after twice the statement timeout."""
+        return RetryPolicy(is_transient=database.is_transient, is_conflict=database.is_conflict,
+                           call_timeout=2 * self.settings.database_timeout)
 
     def handlers(self) -> Handlers:
         return Handlers(
@@ -81,6 +86,7 @@ class Container:
             pending_outbox=lambda: outbox.pending(self.session_factory),
             mark_published=lambda ids: outbox.mark_published(self.session_factory, ids, at=utc_now()),
             is_transient=database.is_transient, is_conflict=database.is_conflict,
+            call_timeout=2 * self.settings.database_timeout,
         )
 
     def stream_app(self) -> faust.App:

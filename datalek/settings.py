@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DATALEK_", env_nested_delimiter="__", frozen=True)
 
     database_url: SecretStr = SecretStr("sqlite:///datalek.db")
+    database_timeout: float = 30.0  # seconds a statement, lock wait or connection attempt may take
     log_level: str = "info"
     kafka: KafkaSettings = KafkaSettings()
     detection: DetectionSettings = DetectionSettings()

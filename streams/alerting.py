@@ -45,7 +45,7 @@ def add_alerting(app: faust.App, *, queue: DeliveryQueue, store: AlertStore, clo
         return render_alert(alert, incident, base_url=base_url, now=clock())
 
     async def submit(incident_id: str, key: str, kind: str) -> None:
-        incident = await retry.call(policy, store.load, incident_id)
+        incident = await retry.call(policy, store.load, incident_id, name="alerts.load")
         if incident is None:
             return
         alert = alert_for(AlertKind(kind), incident, level=severity_level(incident), key=key)
@@ -56,16 +56,16 @@ def add_alerting(app: faust.App, *, queue: DeliveryQueue, store: AlertStore, clo
     @retry.guarded
     async def plan_alerts() -> None:
         if not state["recovered"]:  # alerts decided before a restart but never delivered
-            for incident_id, key, kind in await retry.call(policy, store.pending):
+            for incident_id, key, kind in await retry.call(policy, store.pending, name="alerts.pending"):
                 await submit(incident_id, key, kind)
             state["recovered"] = True
         now = clock()
-        for incident, handled in await retry.call(policy, store.open_incidents):
+        for incident, handled in await retry.call(policy, store.open_incidents, name="alerts.open_incidents"):
             planned = plan(incident, handled=handled, now=now, marks=marks)
             if not planned:
                 continue
             rows = [(incident.id, p.alert.key, p.alert.kind.value, p.send) for p in planned]
-            fresh = set(await retry.call(policy, store.decide, rows))
+            fresh = set(await retry.call(policy, store.decide, rows, name="alerts.decide"))
             for p in planned:
                 if (incident.id, p.alert.key) in fresh:
                     queue.submit(note_for(incident, p.alert))
@@ -80,6 +80,6 @@ def recorder(store: AlertStore, policy: RetryPolicy | None = None) -> Callable[[
     policy = policy or RetryPolicy()
 
     async def record(result: DeliveryResult) -> None:
-        await retry.call(policy, store.record, result)
+        await retry.call(policy, store.record, result, name="alerts.record")
 
     return record

@@ -33,10 +33,12 @@ class Handlers:
     mark_published: Callable[[list[int]], None]
     is_transient: Callable[[BaseException], bool]
     is_conflict: Callable[[BaseException], bool] = retry.never  # optimistic-lock races
+    call_timeout: float | None = 60.0  # seconds before a storage call counts as hung
 
     @property
     def retry_policy(self) -> retry.RetryPolicy:
-        return retry.RetryPolicy(is_transient=self.is_transient, is_conflict=self.is_conflict)
+        return retry.RetryPolicy(is_transient=self.is_transient, is_conflict=self.is_conflict,
+                                 call_timeout=self.call_timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,17 +197,18 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     @app.timer(1.0)
     @retry.guarded
     async def relay_outbox() -> None:
-        pending = await _with_retry(handlers, handlers.pending_outbox)
+        pending = await _with_retry(handlers, handlers.pending_outbox, name="outbox.pending")
         if not pending:
             return
         out = app.topic(config.topics["incident-events"], key_serializer="raw", value_serializer="json")
         for _, incident_id, payload in pending:
             await out.send(key=incident_id.encode(), value=payload)
-        await _with_retry(handlers, handlers.mark_published, [row_id for row_id, _, _ in pending])
+        await _with_retry(handlers, handlers.mark_published, [row_id for row_id, _, _ in pending],
+                          name="outbox.mark_published")
 
     return app
 
 
-async def _with_retry(handlers: Handlers, fn: Callable[..., Any], *args: Any) -> Any:
+async def _with_retry(handlers: Handlers, fn: Callable[..., Any], *args: Any, name: str | None = None) -> Any:
     """Run a blocking call in a thread, bounded in time; retry transient failures and conflicts (streams.retry)."""
-    return await retry.call(handlers.retry_policy, fn, *args)
+    return await retry.call(handlers.retry_policy, fn, *args, name=name)

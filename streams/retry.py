@@ -29,7 +29,7 @@ class RetryPolicy:
     is_conflict: Callable[[BaseException], bool] = never  # retried ``conflicts`` times, then raised
     call_timeout: float | None = 60.0  # seconds before a call counts as hung (transient); None: no bound
     base: float = 0.5  # first backoff, doubled per attempt
-    cap: float = 30.0  # longest backoff
+    cap: float = 10.0  # longest backoff: how late, at most, a task notices that the database is back
     conflicts: int = 5
 
 
@@ -42,13 +42,15 @@ class CallTimedOut(TimeoutError):
     """A storage call did not return within the policy's ``call_timeout`` (its thread is left to finish)."""
 
 
-async def call(policy: RetryPolicy, fn: Callable[..., T], *args: Any, sleep: Callable[[float], Any] = asyncio.sleep
-               ) -> T:
-    """Run ``fn(*args)`` in a thread until it returns, retrying as the policy says."""
+async def call(policy: RetryPolicy, fn: Callable[..., T], *args: Any, name: str | None = None,
+               sleep: Callable[[float], Any] = asyncio.sleep) -> T:
+    """Run ``fn(*args)`` in a thread until it returns, retrying as the policy says; ``name`` (default: the
+    function's) is what the log says."""
+    name = name or _name(fn)
     attempt, conflicts = 0, 0
     while True:
         try:
-            return await _bounded(policy, fn, *args)
+            return await _bounded(policy, fn, *args, name=name)
         except Exception as e:
             if policy.is_conflict(e) and conflicts < policy.conflicts:
                 conflicts += 1
@@ -59,18 +61,18 @@ async def call(policy: RetryPolicy, fn: Callable[..., T], *args: Any, sleep: Cal
                 raise
             attempt += 1
             delay = backoff(attempt, base=policy.base, cap=policy.cap)
-            log.warning("%s in %s (%s), retry %d in %.1fs", kind, _name(fn), type(e).__name__, attempt, delay)
+            log.warning("%s in %s (%s), retry %d in %.1fs", kind, name, type(e).__name__, attempt, delay)
             await sleep(delay)
 
 
-async def _bounded(policy: RetryPolicy, fn: Callable[..., T], *args: Any) -> T:
+async def _bounded(policy: RetryPolicy, fn: Callable[..., T], *args: Any, name: str) -> T:
     work = asyncio.to_thread(fn, *args)
     if policy.call_timeout is None:
         return await work
     try:
         return await asyncio.wait_for(work, policy.call_timeout)
     except TimeoutError as e:  # a hung database: the thread stays blocked, the task moves on
-        raise CallTimedOut(f"{_name(fn)} took more than {policy.call_timeout}s") from e
+        raise CallTimedOut(f"{name} took more than {policy.call_timeout}s") from e
 
 
 def guarded(fn: Callable[[], Coroutine[Any, Any, None]]) -> Callable[[], Coroutine[Any, Any, None]]:

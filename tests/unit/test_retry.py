@@ -50,7 +50,7 @@ def test_transient_failures_are_retried_for_as_long_as_they_last():
     fn = Flaky(*[operational() for _ in range(9)], ConnectionRefusedError(), TimeoutError())
     result, waits = run(lambda sleep: call(POLICY, fn, "stored", sleep=sleep))
     assert result == "stored" and fn.calls == 12
-    assert waits == [0.5, 1, 2, 4, 8, 16, 30, 30, 30, 30, 30]
+    assert waits == [0.5, 1, 2, 4, 8, 10, 10, 10, 10, 10, 10]
 
 
 def test_conflicts_are_retried_a_bounded_number_of_times():
