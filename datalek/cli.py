@@ -17,6 +17,7 @@ from rich.table import Table
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
 from datalek.cli_common import db_label, err, fail, migrate, migrated, out, read_incident, reader
+from datalek.cli_status import status_command
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
@@ -211,6 +212,7 @@ def _register_workflow() -> None:
 _register_workflow()
 app.command("replay")(replay_command)
 app.command("web")(web_command)
+app.command("status")(status_command)
 
 
 def main() -> None:

@@ -45,6 +45,13 @@ def opened_days(url: str) -> list[int]:
         engine.dispose()
 
 
+def status(worker) -> dict:
+    done = worker.cli("status", "--json", "--timeout", "3")
+    data = json.loads(done.stdout)
+    assert done.returncode == (0 if data["ok"] else 1)
+    return data
+
+
 def test_the_worker_rides_out_a_cut_and_a_stalled_database(worker_factory, postgres_url, kafka_bootstrap):
     url = make_url(postgres_url)
     proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432)).start()
@@ -59,8 +66,14 @@ def test_the_worker_rides_out_a_cut_and_a_stalled_database(worker_factory, postg
         produce(kafka_bootstrap, worker.topic("events"), attack(1))
         time.sleep(8)
         assert worker.process.poll() is None and opened_days(postgres_url) == [20]
+        down = status(worker)
+        assert (down["ok"], down["broker"], down["database"]) == (False, "reachable", "unreachable (OperationalError)")
         proxy.restore()
         wait_until(lambda: opened_days(postgres_url) == [20, 21], timeout=90, message="catch-up after the cut")
+        up = wait_until(lambda: (s := status(worker))["lag"] == 0 and s, message="no lag after the cut")
+        assert up["ok"] and up["last_incident_at"].startswith("2026-11-21")
+        assert {(p["topic"], p["partition"]) for p in up["partitions"]} >= {(worker.topic("events"), 0),
+                                                                           (worker.topic("detections"), 0)}
 
         proxy.pause()  # the database stops answering: calls time out instead of hanging the worker
         produce(kafka_bootstrap, worker.topic("events"), attack(2))
