@@ -7,7 +7,7 @@ the Kafka message's timestamp, so a replay of the topic resolves them the same w
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,12 +43,19 @@ def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any
             context = ParseContext(source=f"{message.topic}:{message.partition}:{message.offset}",
                                    reference=sent_at)
             text = (event.value or b"").decode("utf-8", errors="replace")
-            batch = []
-            for result in parse(text.splitlines(keepends=True), context=context):
-                if isinstance(result, Rejected):
-                    await dead_letter(message, result.reason, result.raw, -1)
-                else:
-                    batch.append(dict(result.event))
+            batch: list[Mapping[str, Any]] = []
+            rejected: list[Rejected] = []
+            try:
+                for result in parse(text.splitlines(keepends=True), context=context):
+                    if isinstance(result, Rejected):
+                        rejected.append(result)
+                    else:
+                        batch.append(dict(result.event))
+            except Exception as e:  # one bad message costs one dead letter, never the agent
+                reason = f"could not parse this message ({type(e).__name__})"
+                batch, rejected = [], [Rejected(reason=reason, position=context.source, raw=text)]
+            for result in rejected:
+                await dead_letter(message, result.reason, result.raw, -1)
             if batch:
                 key = batch[0].get("datalek.asset") or batch[0].get("host.name")
                 await events.send(key=str(key).encode() if key else None,

@@ -10,7 +10,7 @@ from kafka import KafkaProducer
 from incidents.persistence.rows import DetectionRow
 from streams.records import DEAD_LETTER_BYTES
 from tests.conftest import wait_until
-from tests.integration.test_pipeline import count_incidents, read_topic, scenario_events, wait_consumed
+from tests.integration.test_pipeline import count_incidents, produce, read_topic, scenario_events, wait_consumed
 
 pytestmark = pytest.mark.kafka
 
@@ -43,4 +43,19 @@ def test_nested_and_oversized_messages_cost_one_dead_letter_each(worker_factory,
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(DetectionRow)) == 1
     engine.dispose()
+    assert worker.process is not None and worker.process.poll() is None
+
+
+def test_a_nested_raw_message_costs_one_dead_letter_and_the_next_raw_message_is_normalised(
+        worker_factory, database_url, kafka_bootstrap):
+    worker = worker_factory(database_url)
+    worker.start()
+    nested = b"[" * 50_000 + b"]" * 50_000 + b"\n"
+    lines = "".join(json.dumps(e) + "\n" for e in scenario_events()).encode()
+    produce(kafka_bootstrap, worker.topic("raw.ecs"), [nested, lines])
+
+    [dead] = read_topic(kafka_bootstrap, worker.topic("dead-letter"), expect=1)
+    assert dead["topic"] == worker.topic("raw.ecs") and dead["offset"] == 0
+    assert "nested" in dead["reason"] or "RecursionError" in dead["reason"]
+    wait_until(lambda: count_incidents(database_url) == 1, message="the incident of the raw lines after it")
     assert worker.process is not None and worker.process.poll() is None
