@@ -50,9 +50,16 @@ def test_a_quiet_asset_is_sent_once_the_input_is_max_lag_past_its_oldest_event()
     env.add("idp", ev(0, 0, "idp"))  # one privilege grant, then a busy web server for two minutes
     sent = {n: ids(env.add("web", ev(n, n, "web"))) for n in range(1, 120)}
     assert sent[61] == [("idp", ["e0"])]  # at second 61, not at the end of the file
-    assert sent[62] == [("web", [f"e{n}" for n in range(1, 63)])]  # web's own envelope is bounded too
-    assert [n for n, out in sent.items() if out] == [61, 62]
-    assert len(env.pending["web"].events) == 57  # e63..e119: within 60 s of each other
+    assert [n for n, out in sent.items() if out] == [61]
+    assert len(env.pending["web"].events) == 119  # a key is never behind itself
+    assert ids(env.add("idp", ev(200, 181, "idp"))) == [("web", [f"e{n}" for n in range(1, 120)])]
+
+
+def test_a_late_event_of_a_quiet_asset_is_sent_at_once():
+    env = Envelopes(FlushPolicy(size=200, linger=3600, max_lag=60), clock=Clock())
+    env.add("web", ev(1, 300, "web"))
+    assert ids(env.add("idp", ev(2, 100, "idp"))) == [("idp", ["e2"])]  # already 200 s behind web
+    assert ids(env.add("idp", ev(3, 250, "idp"))) == []
 
 
 def test_the_event_time_bound_is_exact_and_ignores_events_without_a_timestamp():
@@ -87,3 +94,26 @@ def test_a_dead_letter_that_fits_is_unchanged_and_escapes_count_against_the_limi
     assert json.loads(fit(small, limit=1000)) == small
     quotes = dead_letter(reason="bad", topic="t", partition=0, offset=1, payload='"\x01' * 50_000)
     assert len(fit(quotes, limit=20_000)) <= 20_000
+
+
+def test_no_event_is_sent_after_another_assets_event_more_than_max_lag_later():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(50):
+        clock = Clock()
+        env = Envelopes(FlushPolicy(size=rng.choice([5, 50, 200]), linger=3600, max_lag=60), clock=clock)
+        weights = [rng.random() ** 3 for _ in range(6)]  # a few busy assets, a few quiet ones
+        at, sent = 0.0, []
+        for n in range(600):
+            at += rng.expovariate(0.2)
+            key = rng.choices(range(6), weights)[0]
+            sent += env.add(key, ev(n, at, str(key)))
+        sent += env.drain()
+        newest_sent: dict[str, float] = {}
+        for key, events in sent:
+            oldest = min(event_time(e) for e in events)
+            others = max((t for k, t in newest_sent.items() if k != key), default=float("-inf"))
+            assert others - oldest <= 60
+            newest_sent[key] = max(newest_sent.get(key, oldest), *(event_time(e) for e in events))
+        assert sorted(e["event.id"] for _, events in sent for e in events) == sorted(f"e{n}" for n in range(600))
