@@ -9,7 +9,6 @@ key is never behind itself: Kafka keeps one key's messages in order.)
 
 from __future__ import annotations
 
-import heapq
 import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -46,31 +45,37 @@ def event_time(event: Mapping[str, Any]) -> float | None:
 
 
 class Envelopes:
-    """Pending envelopes by key. ``add`` and ``due`` return the envelopes to send now, in order."""
+    """Pending envelopes by key. ``add`` and ``due`` return the envelopes to send now, in order.
+
+    Kept in O(1) per event: the two newest event times read (and the key of the newest), so "the newest of
+    any other key" needs no scan; the two earliest lag deadlines of pending envelopes (and the key of the
+    earliest), so a scan runs only when some envelope may be due."""
 
     def __init__(self, policy: FlushPolicy, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.policy, self.clock = policy, clock
         self.pending: dict[Hashable, _Pending] = {}
-        self.newest: dict[Hashable, float] = {}  # newest event time read, per key
-        self.latest = float("-inf")  # newest event time read
-        self._next = (float("inf"), float("inf"))  # (wall, event time) before which nothing is due
+        self._newest: tuple[Hashable, float, float] = (None, _NEVER, _NEVER)  # key, its newest, runner-up's
+        self._wall = _ALWAYS  # clock time before which no envelope has lingered long enough
+        self._lag: tuple[Hashable, float, float] = (None, _ALWAYS, _ALWAYS)  # key, its deadline, runner-up's
 
     def add(self, key: Hashable, event: Mapping[str, Any]) -> list[Envelope]:
         now, at = self.clock(), event_time(event)
         entry = self.pending.get(key)
         if entry is None:
             entry = self.pending[key] = _Pending(since=now)
-            self._next = (min(self._next[0], now + self.policy.linger), self._next[1])
+            self._wall = min(self._wall, now + self.policy.linger)
         entry.events.append(event)
+        late = False
         if at is not None:
+            self._read(key, at)
             if entry.oldest is None or at < entry.oldest:
                 entry.oldest = at
-                self._next = (self._next[0], min(self._next[1], at + self.policy.max_lag))
-            if at > self.newest.get(key, at - 1):
-                self.newest[key] = at
-                self.latest = max(self.latest, at)
+                self._deadline(key, at + self.policy.max_lag)
+                late = self._others(key) > at + self.policy.max_lag  # this event is already behind
+            first, d1, d2 = self._lag
+            late = late or at > (d2 if key == first else d1)  # another envelope may now be behind this one
         # the lagging envelopes of other keys go before this key's, which holds the newer event
-        out = self.due(now) if now >= self._next[0] or self.latest > self._next[1] else []
+        out = self.due(now) if late or now >= self._wall else []
         if key in self.pending and len(entry.events) >= self.policy.size:
             out.append(self._pop(key))
         return out
@@ -78,25 +83,46 @@ class Envelopes:
     def due(self, now: float | None = None) -> list[Envelope]:
         """Envelopes that waited too long in wall time or fell too far behind in event time."""
         now = self.clock() if now is None else now
-        p, others = self.policy, self._others()
+        p = self.policy
         late = [key for key, e in self.pending.items()
-                if now - e.since >= p.linger or (e.oldest is not None and others(key) - e.oldest > p.max_lag)]
+                if now - e.since >= p.linger or (e.oldest is not None and self._others(key) - e.oldest > p.max_lag)]
         out = [self._pop(key) for key in late]
-        walls = [e.since + p.linger for e in self.pending.values()]
-        lags = [e.oldest + p.max_lag for e in self.pending.values() if e.oldest is not None]
-        self._next = (min(walls, default=float("inf")), min(lags, default=float("inf")))
+        self._wall = min((e.since + p.linger for e in self.pending.values()), default=_ALWAYS)
+        self._lag = (None, _ALWAYS, _ALWAYS)
+        for key, e in self.pending.items():
+            if e.oldest is not None:
+                self._deadline(key, e.oldest + p.max_lag)
         return out
-
-    def _others(self) -> Callable[[Hashable], float]:
-        """key -> the newest event time read for any other key."""
-        top = heapq.nlargest(2, self.newest.items(), key=lambda item: item[1])
-        none = float("-inf")
-        first = top[0] if top else (None, none)
-        second = top[1][1] if len(top) > 1 else none
-        return lambda key: second if key == first[0] else first[1]
 
     def drain(self) -> list[Envelope]:
         return [self._pop(key) for key in list(self.pending)]
 
     def _pop(self, key: Hashable) -> Envelope:
         return key, self.pending.pop(key).events
+
+    def _read(self, key: Hashable, at: float) -> None:
+        best_key, best, second = self._newest
+        if key == best_key:
+            self._newest = (key, max(best, at), second)
+        elif at > best:
+            self._newest = (key, at, best)
+        elif at > second:
+            self._newest = (best_key, best, at)
+
+    def _others(self, key: Hashable) -> float:
+        """The newest event time read for any other key."""
+        best_key, best, second = self._newest
+        return second if key == best_key else best
+
+    def _deadline(self, key: Hashable, deadline: float) -> None:
+        first, d1, d2 = self._lag
+        if key == first:
+            self._lag = (key, min(d1, deadline), d2)
+        elif deadline < d1:
+            self._lag = (key, deadline, d1)
+        elif deadline < d2:
+            self._lag = (first, d1, deadline)
+
+
+_NEVER = float("-inf")
+_ALWAYS = float("inf")
