@@ -51,6 +51,8 @@ class MemoryRepository:
         self.detections[detection.key] = detection
 
     def attach(self, incident: Incident, detection: Detection) -> None:
+        if self.items[incident.id].version != incident.version:
+            raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile")
         self.items[incident.id] = replace(incident, version=incident.version + 1)
         self.detections[detection.key] = detection
 

@@ -92,7 +92,11 @@ class SqlIncidentRepository:
         self._add_detection(incident.id, detection)
 
     def attach(self, incident: Incident, detection: Detection) -> None:
+        """Write a joined detection; refuse (ConcurrentUpdate, retried by the worker) when another worker
+        changed the incident since it was read, so neither update is lost."""
         row = self.session.get_one(IncidentRow, incident.id)
+        if row.version != incident.version:
+            raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile (version {row.version})")
         row.rule_ids = list(incident.rule_ids)
         row.breach_types = sorted(incident.breach_types)
         row.last_activity_at = incident.last_activity_at
