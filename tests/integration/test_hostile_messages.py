@@ -5,7 +5,8 @@ still open their incident."""
 import json
 
 import pytest
-from kafka import KafkaProducer
+from kafka import KafkaAdminClient, KafkaProducer
+from kafka.admin import NewTopic
 
 from incidents.persistence.rows import DetectionRow
 from streams.records import DEAD_LETTER_BYTES
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.kafka
 
 def test_nested_and_oversized_messages_cost_one_dead_letter_each(worker_factory, database_url, kafka_bootstrap):
     worker = worker_factory(database_url)
+    with KafkaAdminClient(bootstrap_servers=kafka_bootstrap) as admin:  # Apache Kafka refuses 5 MB by default
+        admin.create_topics([NewTopic(worker.topic("events"), 1, 1, topic_configs={"max.message.bytes": "8000000"})])
     worker.start()
     good = [json.dumps(e).encode() for e in scenario_events()]
     nested = b'{"events": [' + b"[" * 50_000 + b"]" * 50_000 + b"]}"
