@@ -8,7 +8,6 @@ from functools import cached_property
 
 import faust
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from datalek.rules import load_inventory, load_rules
@@ -25,6 +24,7 @@ from streams.alerting import AlertStore, add_alerting, recorder
 from streams.app import Handlers, StreamConfig, build_app
 from streams.kafka_admin import TOPICS
 from streams.raw import raw_topic_names
+from streams.retry import RetryPolicy
 
 
 def utc_now() -> datetime:
@@ -37,7 +37,9 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        return database.make_engine(self.settings.database_url.get_secret_value())
+        t = self.settings.database_timeout
+        return database.make_engine(self.settings.database_url.get_secret_value(), statement_timeout=t,
+                                    connect_timeout=min(t, 10.0), pool_timeout=t)
 
     @cached_property
     def session_factory(self) -> sessionmaker[Session]:
@@ -66,22 +68,25 @@ class Container:
         return [*self.topics().values(), *self.raw_topics().values()]
 
     def record_detection(self, detection: Detection) -> None:
+        """Record one detection. A race with another worker (the same detection inserted, the incident
+        updated meanwhile) raises a conflict that the worker's retry resolves from a fresh read."""
         window = timedelta(seconds=self.settings.detection.correlation_window_seconds)
-        for attempt in range(2):
-            try:
-                services.record_detection(self.uow(), detection, now=utc_now(), correlation_window=window,
-                                          prefill=self.inventory.prefill)
-                return
-            except IntegrityError:
-                if attempt:  # another worker recorded it concurrently; the second pass saw nothing to do
-                    raise
+        services.record_detection(self.uow(), detection, now=utc_now(), correlation_window=window,
+                                  prefill=self.inventory.prefill)
+
+    def retry_policy(self) -> RetryPolicy:
+        """Transient database failures retried while they last; a call that hangs (a stalled server answers
+        no TCP timeout) counts as one after twice the statement timeout."""
+        return RetryPolicy(is_transient=database.is_transient, is_conflict=database.is_conflict,
+                           call_timeout=2 * self.settings.database_timeout)
 
     def handlers(self) -> Handlers:
         return Handlers(
             record_detection=self.record_detection,
             pending_outbox=lambda: outbox.pending(self.session_factory),
             mark_published=lambda ids: outbox.mark_published(self.session_factory, ids, at=utc_now()),
-            is_transient=lambda e: isinstance(e, OperationalError | InterfaceError),
+            is_transient=database.is_transient, is_conflict=database.is_conflict,
+            call_timeout=2 * self.settings.database_timeout,
         )
 
     def stream_app(self) -> faust.App:
@@ -92,14 +97,16 @@ class Container:
         app = build_app(config, self.handlers())
         a = self.settings.alerts
         add_alerting(app, queue=self.delivery_queue(), store=self.alert_store(), clock=utc_now,
-                     base_url=a.incident_base_url, marks=a.reminder_hours, interval=a.plan_interval)
+                     base_url=a.incident_base_url, marks=a.reminder_hours, interval=a.plan_interval,
+                     policy=self.retry_policy())
         return app
 
     def delivery_queue(self) -> DeliveryQueue:
         a = self.settings.alerts
         targets = load_targets([u.get_secret_value() for u in a.apprise_urls], config_file=a.apprise_config,
                                request_rate_per_sec=a.throttle_seconds)
-        return DeliveryQueue(Dispatcher(targets, timeout=a.timeout_seconds), on_result=recorder(self.alert_store()),
+        return DeliveryQueue(Dispatcher(targets, timeout=a.timeout_seconds),
+                             on_result=recorder(self.alert_store(), self.retry_policy()),
                              max_attempts=a.max_attempts, backoff=Backoff(base=a.retry_base_seconds))
 
     def alert_store(self) -> AlertStore:

@@ -30,6 +30,7 @@ from datalek.cli_common import (
 )
 from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
+from datalek.cli_status import status_command
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
@@ -91,7 +92,8 @@ def worker_logging(level: str) -> dict[str, object]:
             "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
             "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
             "root": {"level": level, "handlers": ["console"]},
-            "loggers": {name: {"level": noisy} for name in NOISY_LOGGERS}}
+            "loggers": {name: {"level": noisy} for name in NOISY_LOGGERS}
+            | {"faust.worker": {"level": level}}}  # its one "Ready" line says the worker consumes
 
 
 def startup_summary(container: Container) -> list[str]:
@@ -156,6 +158,7 @@ def ingest(
         summary = ingestion.send(
             FORMATS[fmt](lines, context=context), producer, topic=k.topic("events"),
             dead_letter_topic=k.topic("dead-letter"), envelope_size=1 if follow else k.envelope_size,
+            linger=k.envelope_linger, max_lag=k.envelope_max_lag,
             progress=lambda s: err.print(f"  {s.events} events, {s.rejected} rejected, {s.rate:,.0f} events/s"))
     out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected}; "
               f"{summary.skipped_text()} ({summary.rate:,.0f} events/s)", markup=False, highlight=False,
@@ -270,6 +273,7 @@ app.command("replay")(replay_command)
 app.command("parse")(parse_command)
 app.add_typer(inventory_cli, name="inventory")
 app.command("web")(web_command)
+app.command("status")(status_command)
 
 
 def main() -> None:

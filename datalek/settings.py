@@ -22,6 +22,8 @@ class KafkaSettings(_Section):
     app_id: str = "datalek"
     session_timeout: float = 10.0
     envelope_size: int = 200  # events per Kafka message written by `datalek ingest`
+    envelope_linger: float = 0.2  # seconds an ingest envelope waits for more events
+    envelope_max_lag: float = 60.0  # event-time seconds an asset's envelope may lag the newest event read
     connect_timeout: float = 30.0  # seconds to wait for the broker at start-up
 
     @property
@@ -91,6 +93,7 @@ class Settings(BaseSettings):
 
     # one place per user, whatever folder a command runs in (DATALEK_DATABASE_URL overrides it)
     database_url: SecretStr = Field(default_factory=_default_database_url)
+    database_timeout: float = 30.0  # seconds a statement, lock wait or connection attempt may take
     log_level: str = "info"
     kafka: KafkaSettings = KafkaSettings()
     detection: DetectionSettings = DetectionSettings()

@@ -29,12 +29,18 @@ class MemoryRepository:
     def has_detection(self, key: str) -> bool:
         return key in self.detections
 
-    def open_for_entity(self, entity: str, asset: str | None, *, since: datetime) -> Incident | None:
+    def open_for_entity(self, entity: str, asset: str | None, *, start: datetime, end: datetime
+                        ) -> Incident | None:
+        """The first-opened open incident on the same asset (or entity) whose activity, from its earliest
+        detection's window start to its last activity, touches ``[start, end]``."""
         for i in sorted(self.items.values(), key=lambda i: (i.opened_at, i.id)):
             same = i.asset == asset if asset else i.entity == entity
-            if same and i.is_open and i.last_activity_at >= since:
+            if same and i.is_open and i.last_activity_at >= start and self._first_window(i) <= end:
                 return i
         return None
+
+    def _first_window(self, incident: Incident) -> datetime:
+        return min(self.detections[k].window_start for k in incident.detection_keys)
 
     def previous_for(self, entity: str, asset: str | None) -> str | None:
         """The latest closed or dismissed incident on the same asset (or entity)."""
@@ -47,6 +53,8 @@ class MemoryRepository:
         self.owners[detection.key] = incident.id
 
     def attach(self, incident: Incident, detection: Detection) -> None:
+        if self.items[incident.id].version != incident.version:
+            raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile")
         self.items[incident.id] = replace(incident, version=incident.version + 1)
         self.detections[detection.key] = detection
         self.owners[detection.key] = incident.id

@@ -20,7 +20,8 @@ SYSTEM_ACTOR = "system:detection"
 class IncidentRepository(Protocol):
     def get(self, incident_id: str) -> Incident | None: ...
     def has_detection(self, key: str) -> bool: ...
-    def open_for_entity(self, entity: str, asset: str | None, *, since: datetime) -> Incident | None: ...
+    def open_for_entity(self, entity: str, asset: str | None, *, start: datetime, end: datetime
+                        ) -> Incident | None: ...
     def previous_for(self, entity: str, asset: str | None) -> str | None: ...
     def add(self, incident: Incident, detection: Detection) -> None: ...
     def attach(self, incident: Incident, detection: Detection) -> None: ...
@@ -57,8 +58,8 @@ def record_detection(uow: UnitOfWork, detection: Detection, *, now: datetime, co
     with uow:
         if uow.incidents.has_detection(detection.key):
             return []
-        since = detection.window_start - correlation_window
-        current = uow.incidents.open_for_entity(detection.entity, detection.asset, since=since)
+        start, end = correlation_span(detection, window=correlation_window)
+        current = uow.incidents.open_for_entity(detection.entity, detection.asset, start=start, end=end)
         if current is None:
             incident, events = _open(detection, now=now)
             related = uow.incidents.previous_for(detection.entity, detection.asset)
@@ -98,6 +99,16 @@ def _counted(affected: Affected) -> str:
     """How many of each kind, never the values (the audit log is no place for them)."""
     sizes = {"accounts": len(affected.accounts), "users": len(affected.users), "files": len(affected.files)}
     return ", ".join(f"{n} {kind}" for kind, n in sizes.items() if n) or "records"
+
+
+def correlation_span(detection: Detection, *, window: timedelta) -> tuple[datetime, datetime]:
+    """The event-time span an incident's activity must touch for ``detection`` to join it.
+
+    An incident's activity runs from its earliest detection's ``window_start`` to its ``last_activity_at``;
+    the detection's from its ``window_start`` to its ``detected_at``. They correlate when the gap between
+    the two is at most ``window``, whichever arrives first: a late detection of an earlier window does not
+    join a later incident."""
+    return detection.window_start - window, detection.detected_at + window
 
 
 def _open(detection: Detection, *, now: datetime) -> tuple[Incident, list[IncidentEvent]]:

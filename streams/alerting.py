@@ -3,7 +3,6 @@ background task delivers them through the Apprise queue; every delivery result i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from notifications.dispatcher import DeliveryQueue, DeliveryResult
 from notifications.planner import plan
 from notifications.policy import Alert, AlertKind, alert_for, severity_level
 from notifications.rendering import render_alert
+from streams import retry
+from streams.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,17 @@ class AlertStore:
 
 
 def add_alerting(app: faust.App, *, queue: DeliveryQueue, store: AlertStore, clock: Callable[[], datetime],
-                 base_url: str, marks: tuple[int, ...], interval: float = 5.0) -> None:
+                 base_url: str, marks: tuple[int, ...], interval: float = 5.0,
+                 policy: RetryPolicy | None = None) -> None:
+    """Every store call is retried by ``policy`` (a database outage pauses planning, it does not stop it)."""
     state = {"recovered": False}
+    policy = policy or RetryPolicy()
 
     def note_for(incident: Incident, alert: Alert) -> Notification:
         return render_alert(alert, incident, base_url=base_url, now=clock())
 
     async def submit(incident_id: str, key: str, kind: str) -> None:
-        incident = await asyncio.to_thread(store.load, incident_id)
+        incident = await retry.call(policy, store.load, incident_id, name="alerts.load")
         if incident is None:
             return
         alert = alert_for(AlertKind(kind), incident, level=severity_level(incident), key=key)
@@ -49,18 +53,19 @@ def add_alerting(app: faust.App, *, queue: DeliveryQueue, store: AlertStore, clo
             log.warning("alert queue full; incident=%s alert=%s stays pending", incident_id, key)
 
     @app.timer(interval)
+    @retry.guarded
     async def plan_alerts() -> None:
         if not state["recovered"]:  # alerts decided before a restart but never delivered
-            for incident_id, key, kind in await asyncio.to_thread(store.pending):
+            for incident_id, key, kind in await retry.call(policy, store.pending, name="alerts.pending"):
                 await submit(incident_id, key, kind)
             state["recovered"] = True
         now = clock()
-        for incident, handled in await asyncio.to_thread(store.open_incidents):
+        for incident, handled in await retry.call(policy, store.open_incidents, name="alerts.open_incidents"):
             planned = plan(incident, handled=handled, now=now, marks=marks)
             if not planned:
                 continue
             rows = [(incident.id, p.alert.key, p.alert.kind.value, p.send) for p in planned]
-            fresh = set(await asyncio.to_thread(store.decide, rows))
+            fresh = set(await retry.call(policy, store.decide, rows, name="alerts.decide"))
             for p in planned:
                 if (incident.id, p.alert.key) in fresh:
                     queue.submit(note_for(incident, p.alert))
@@ -70,10 +75,11 @@ def add_alerting(app: faust.App, *, queue: DeliveryQueue, store: AlertStore, clo
         await queue.run()
 
 
-def recorder(store: AlertStore) -> Callable[[DeliveryResult], Any]:
-    """The queue's result callback: store each result off the event loop."""
+def recorder(store: AlertStore, policy: RetryPolicy | None = None) -> Callable[[DeliveryResult], Any]:
+    """The queue's result callback: store each result off the event loop, retried through an outage."""
+    policy = policy or RetryPolicy()
 
     async def record(result: DeliveryResult) -> None:
-        await asyncio.to_thread(store.record, result)
+        await retry.call(policy, store.record, result, name="alerts.record")
 
     return record

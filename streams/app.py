@@ -16,7 +16,7 @@ from faust.streams import _current_event
 
 from incidents.detection import Detection
 from incidents.rules import Engine
-from streams import records, schema
+from streams import guard, records, retry, schema
 from streams.raw import add_raw_agents
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,13 @@ class Handlers:
     pending_outbox: Callable[[], list[tuple[int, str, dict[str, Any]]]]
     mark_published: Callable[[list[int]], None]
     is_transient: Callable[[BaseException], bool]
+    is_conflict: Callable[[BaseException], bool] = retry.never  # optimistic-lock races
+    call_timeout: float | None = 60.0  # seconds before a storage call counts as hung
+
+    @property
+    def retry_policy(self) -> retry.RetryPolicy:
+        return retry.RetryPolicy(is_transient=self.is_transient, is_conflict=self.is_conflict,
+                                 call_timeout=self.call_timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,7 @@ class StreamConfig:
     topics: dict[str, str]  # logical name -> topic name
     engine: Engine
     raw_topics: dict[str, str] = field(default_factory=dict)  # log format -> raw topic (streams.raw)
+    max_message_bytes: int = records.DEAD_LETTER_BYTES  # larger events messages are dead-lettered unread
 
 
 class Staged(dict[str, Any]):
@@ -132,12 +140,14 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     # JSON state per rule and group (incidents.rules.shapes), changelog-backed
     states = app.Table("rule-state", default=None, partitions=config.partitions)
 
+    dead_letters = app.topic(config.topics["dead-letter"], value_serializer="raw")
+
     async def dead_letter(message: Any, reason: str, payload: Any, index: int = -1) -> None:
         log.warning("dead letter: topic=%s partition=%s offset=%s index=%s reason=%s",
                     message.topic, message.partition, message.offset, index, reason)
         record = records.dead_letter(reason=reason, topic=message.topic, partition=message.partition,
                                      offset=message.offset, payload=payload, index=index)
-        await app.topic(config.topics["dead-letter"], value_serializer="json").send(value=record)
+        await dead_letters.send(value=records.fit(record, limit=config.max_message_bytes))
 
     add_raw_agents(app, raw_topics=config.raw_topics, events_topic=config.topics["events"],
                    dead_letter=dead_letter)
@@ -154,16 +164,17 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             for event in batch:
                 if not runs.first(event.message):
                     continue
-                valid = []
-                for item in schema.decode(event.value):
-                    if isinstance(item, schema.Rejected):
-                        await dead_letter(event.message, item.reason, item.payload, item.index)
-                    else:
-                        valid.append(item)
+                valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes)
+                for item in rejected:
+                    await dead_letter(event.message, item.reason, item.payload, item.index)
                 staged.source = event
                 # sent before the state is written: after a crash the batch is run again from the old
                 # state and fires again (detections are idempotent by key) instead of not at all
-                for d in config.engine.detect(staged, valid):
+                found = guard.detect(config.engine, staged, valid)
+                if isinstance(found, schema.Rejected):  # one bad message costs one dead letter, not the batch
+                    await dead_letter(event.message, found.reason, found.payload)
+                    continue
+                for d in found:
                     # an update goes to the partition of the detection it extends: recorded after it
                     await detections.send(key=(d.extends or d.key).encode(), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
@@ -185,27 +196,20 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                                   event.value)
 
     @app.timer(1.0)
+    @retry.guarded
     async def relay_outbox() -> None:
-        pending = await _with_retry(handlers, handlers.pending_outbox)
+        pending = await _with_retry(handlers, handlers.pending_outbox, name="outbox.pending")
         if not pending:
             return
         out = app.topic(config.topics["incident-events"], key_serializer="raw", value_serializer="json")
         for _, incident_id, payload in pending:
             await out.send(key=incident_id.encode(), value=payload)
-        await _with_retry(handlers, handlers.mark_published, [row_id for row_id, _, _ in pending])
+        await _with_retry(handlers, handlers.mark_published, [row_id for row_id, _, _ in pending],
+                          name="outbox.mark_published")
 
     return app
 
 
-async def _with_retry(handlers: Handlers, fn: Callable[..., Any], *args: Any) -> Any:
-    """Run a blocking call in a thread; retry transient failures (database down) with backoff."""
-    delay = 0.5
-    while True:
-        try:
-            return await asyncio.to_thread(fn, *args)
-        except Exception as e:
-            if not handlers.is_transient(e):
-                raise
-            log.warning("transient failure in %s, retrying in %.1fs: %s", fn.__name__, delay, type(e).__name__)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+async def _with_retry(handlers: Handlers, fn: Callable[..., Any], *args: Any, name: str | None = None) -> Any:
+    """Run a blocking call in a thread, bounded in time; retry transient failures and conflicts (streams.retry)."""
+    return await retry.call(handlers.retry_policy, fn, *args, name=name)

@@ -6,7 +6,6 @@ Every input line ends up either in an event or, with its reason and position, on
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import sys
 import time
@@ -19,6 +18,7 @@ from typing import IO, Any
 from kafka import KafkaProducer
 
 from streams import records, schema
+from streams.envelopes import Envelope, Envelopes, FlushPolicy
 from streams.parsers import ParseResult, Rejected, Skipped
 
 
@@ -95,14 +95,17 @@ def _asset_key(event: dict[str, Any]) -> bytes | None:
 
 def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str, dead_letter_topic: str,
          envelope_size: int, progress: Callable[[IngestSummary], None] = lambda s: None,
-         flush_producer: bool = True) -> IngestSummary:
-    """Group events by asset into envelopes; rejected input goes to the dead-letter topic."""
+         flush_producer: bool = True, linger: float = 0.2, max_lag: float = 60.0,
+         clock: Callable[[], float] = time.monotonic) -> IngestSummary:
+    """Group events by asset into envelopes (sent when full, after ``linger`` seconds, or once the input is
+    ``max_lag`` event-time seconds past their oldest event); rejected input goes to the dead-letter topic."""
     summary = IngestSummary()
-    pending: dict[bytes | None, list[dict[str, Any]]] = {}
+    envelopes = Envelopes(FlushPolicy(size=envelope_size, linger=linger, max_lag=max_lag), clock=clock)
 
-    def flush(key: bytes | None) -> None:
-        producer.send(topic, key=key, value=schema.encode_envelope(pending.pop(key)))
-        summary.messages += 1
+    def flush(ready: list[Envelope]) -> None:
+        for key, events in ready:
+            producer.send(topic, key=key, value=schema.encode_envelope(events))
+            summary.messages += 1
 
     for n, result in enumerate(results):
         if isinstance(result, Skipped):  # another program's line: counted, never dead-lettered
@@ -113,17 +116,13 @@ def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str,
             summary.reasons.append(f"{result.position}: {result.reason}")
             record = records.dead_letter(reason=result.reason, topic=f"ingest:{result.position}",
                                          partition=None, offset=None, payload=result.raw)
-            producer.send(dead_letter_topic, value=json.dumps(record).encode())
+            producer.send(dead_letter_topic, value=records.fit(record, limit=records.DEAD_LETTER_BYTES))
         else:
-            key = _asset_key(result.event)
-            pending.setdefault(key, []).append(dict(result.event))
+            flush(envelopes.add(_asset_key(result.event), dict(result.event)))
             summary.events += 1
-            if len(pending[key]) >= envelope_size:
-                flush(key)
         if n % 5000 == 4999:
             progress(summary)
-    for key in list(pending):
-        flush(key)
+    flush(envelopes.drain())
     if flush_producer:
         producer.flush()
     return summary

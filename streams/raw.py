@@ -10,7 +10,7 @@ program, never dead-lettered.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,14 +48,21 @@ def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any
             context = ParseContext(source=f"{message.topic}:{message.partition}:{message.offset}",
                                    reference=sent_at)
             text = (event.value or b"").decode("utf-8", errors="replace")
-            batch = []
-            for result in parse(text.splitlines(keepends=True), context=context):
-                if isinstance(result, Rejected):
-                    await dead_letter(message, result.reason, result.raw, -1)
-                elif isinstance(result, Skipped):  # another program's line: counted, never dead-lettered
-                    skipped[result.program] += 1
-                elif isinstance(result, Parsed):
-                    batch.append(dict(result.event))
+            batch: list[Mapping[str, Any]] = []
+            rejected: list[Rejected] = []
+            try:
+                for result in parse(text.splitlines(keepends=True), context=context):
+                    if isinstance(result, Rejected):
+                        rejected.append(result)
+                    elif isinstance(result, Skipped):  # another program's line: counted, never dead-lettered
+                        skipped[result.program] += 1
+                    elif isinstance(result, Parsed):
+                        batch.append(dict(result.event))
+            except Exception as e:  # one bad message costs one dead letter, never the agent
+                reason = f"could not parse this message ({type(e).__name__})"
+                batch, rejected = [], [Rejected(reason=reason, position=context.source, raw=text)]
+            for result in rejected:
+                await dead_letter(message, result.reason, result.raw, -1)
             if batch:
                 key = batch[0].get("datalek.asset") or batch[0].get("host.name")
                 await events.send(key=str(key).encode() if key else None,

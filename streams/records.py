@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from incidents.detection import Affected, Detection
 
+DEAD_LETTER_BYTES = 900_000  # under Kafka's default 1 MB message and request size, with room for the frame
 _TIMES = ("window_start", "window_end", "detected_at")
 
 
@@ -37,3 +39,22 @@ def dead_letter(*, reason: str, topic: str, partition: int | None, offset: int |
     """A dead-letter record: the original payload plus why and where it was rejected."""
     return {"reason": reason, "topic": topic, "partition": partition, "offset": offset,
             "index": index, "payload": payload}
+
+
+def fit(record: dict[str, Any], *, limit: int) -> bytes:
+    """The dead-letter record as JSON of at most ``limit`` bytes: an oversized payload is cut (as text) and
+    the record says so, with the payload's original size in bytes."""
+    encoded = json.dumps(record, default=str).encode()
+    if len(encoded) <= limit:
+        return encoded
+    payload = record["payload"]
+    text = payload if isinstance(payload, str) else json.dumps(payload, default=str)
+    size = len(text.encode())
+    room = max(0, limit - (len(encoded) - size) - 512)  # the rest of the record, escapes and the new fields
+    cut = text.encode()[:room].decode("utf-8", errors="ignore")
+    fitted = {**record, "payload": cut, "truncated": True, "payload_bytes": size}
+    encoded = json.dumps(fitted, default=str).encode()
+    while len(encoded) > limit:  # JSON escapes made the text longer than its bytes: cut more
+        cut = cut[: len(cut) * 3 // 4]
+        encoded = json.dumps({**fitted, "payload": cut}, default=str).encode()
+    return encoded

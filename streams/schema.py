@@ -108,6 +108,9 @@ def decode(value: bytes | None) -> Iterator[SecurityEvent | Rejected]:
     """Decode one Kafka message into events and rejections (bad JSON rejects the whole message)."""
     try:
         data = json.loads(value or b"")
+    except RecursionError:  # deeply nested arrays or objects: the decoder's recursion limit
+        yield Rejected("message is nested too deeply to decode", -1, _text(value))
+        return
     except (ValueError, UnicodeDecodeError) as e:
         yield Rejected(f"message is not valid JSON: {e}", -1, _text(value))
         return
@@ -117,6 +120,8 @@ def decode(value: bytes | None) -> Iterator[SecurityEvent | Rejected]:
             yield to_event(item)
         except InvalidEvent as e:
             yield Rejected(str(e), index, item)
+        except RecursionError:  # decoded, but too deep to flatten: the payload is the message text
+            yield Rejected("event is nested too deeply to read", index, _text(value))
 
 
 def _text(value: bytes | None) -> str:

@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from incidents.errors import ConcurrentUpdate
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, statement_timeout: float = 30.0, connect_timeout: float = 5.0,
+                pool_timeout: float = 10.0) -> Engine:
+    """An engine whose every wait is bounded, so an unreachable or stalled database gives an error
+    (retried by the worker) instead of a hang: connecting, waiting for a pooled connection, a statement,
+    a lock, and (PostgreSQL) a peer that stopped answering on TCP."""
     sqlite_file(url, create_folder=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if make_url(url).get_backend_name() == "postgresql":
+        ms = int(statement_timeout * 1000)
+        connect_args = {
+            "connect_timeout": max(1, round(connect_timeout)),
+            "options": f"-c statement_timeout={ms} -c lock_timeout={ms} "
+                       f"-c idle_in_transaction_session_timeout={2 * ms}",
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+            "tcp_user_timeout": ms,
+        }
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -30,6 +48,19 @@ def sqlite_file(url: str, *, create_folder: bool = False) -> Path | None:
     if create_folder:
         path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def is_transient(error: BaseException) -> bool:
+    """The database is down, restarting, unreachable, busy or too slow: the same call may succeed later."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError
+                      | exc.DisconnectionError | ConnectionError | TimeoutError)
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Another worker changed or inserted the same row first: a fresh read and a second try resolve it."""
+    return isinstance(error, StaleDataError | ConcurrentUpdate | exc.IntegrityError)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

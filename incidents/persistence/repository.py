@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -65,13 +65,16 @@ class SqlIncidentRepository:
     def has_detection(self, key: str) -> bool:
         return self.session.get(DetectionRow, key) is not None
 
-    def open_for_entity(self, entity: str, asset: str | None, *, since: datetime) -> Incident | None:
-        """An open incident on the same asset, or on the same entity when the asset is unknown."""
+    def open_for_entity(self, entity: str, asset: str | None, *, start: datetime, end: datetime
+                        ) -> Incident | None:
+        """An open incident on the same asset (or entity when the asset is unknown) whose activity, from its
+        earliest detection's window start to its last activity, touches ``[start, end]``."""
         same = IncidentRow.asset == asset if asset else IncidentRow.entity == entity
+        begun = exists().where(DetectionRow.incident_id == IncidentRow.id, DetectionRow.window_start <= end)
         row = self.session.scalars(
             select(IncidentRow)
             .where(same, IncidentRow.status.in_([s.value for s in OPEN_STATUSES]),
-                   IncidentRow.last_activity_at >= since)
+                   IncidentRow.last_activity_at >= start, begun)
             .order_by(IncidentRow.opened_at)
             .limit(1)
         ).first()
@@ -98,7 +101,11 @@ class SqlIncidentRepository:
         self._add_detection(incident.id, detection)
 
     def attach(self, incident: Incident, detection: Detection) -> None:
+        """Write a joined detection; refuse (ConcurrentUpdate, retried by the worker) when another worker
+        changed the incident since it was read, so neither update is lost."""
         row = self.session.get_one(IncidentRow, incident.id)
+        if row.version != incident.version:
+            raise ConcurrentUpdate(f"incident {incident.id} changed meanwhile (version {row.version})")
         row.rule_ids = list(incident.rule_ids)
         row.breach_types = sorted(incident.breach_types)
         row.last_activity_at = incident.last_activity_at

@@ -105,3 +105,15 @@ def test_over_long_asset_entity_and_event_ids_never_lose_the_detection(database_
     assert len(incident.detection_keys) == 2  # distinct long keys stay distinct; a redelivery adds none
     assert len(incident.asset) <= 120 and len(incident.entity) <= 300 and incident.asset.startswith("srv-xxx")
     assert all(len(k) <= 400 for k in incident.detection_keys) and len(incident.event_ids) == 3
+
+
+@pytest.mark.parametrize("order", ["in event-time order", "late detection last"])
+def test_only_overlapping_windows_correlate_in_either_arrival_order(factory, order):
+    from tests.unit.test_services import _burst
+
+    bursts = [_burst("early", 0), _burst("near", 50), _burst("late", 140)]  # 46 then 86 minutes apart
+    for d in bursts if order == "in event-time order" else [bursts[2], bursts[1], bursts[0]]:
+        services.record_detection(SqlUnitOfWork(factory), d, now=NOW, correlation_window=HOUR)
+    with SqlUnitOfWork(factory) as uow:
+        groups = sorted(sorted(i.detection_keys) for i in uow.incidents.list(limit=None))
+    assert groups == [["early", "near"], ["late"]]

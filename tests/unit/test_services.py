@@ -82,3 +82,36 @@ def test_correlated_incident_keeps_the_union_of_breach_types_and_severity_hints(
     [incident] = uow.incidents.items.values()
     assert incident.breach_types == {"confidentiality", "availability"}
     assert incident.severity_hints == {"medium", "critical"}
+
+
+def _burst(key: str, minute: int) -> Detection:
+    """A brute-force detection whose window opens at 09:00 + ``minute`` and fires four minutes in."""
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC) + timedelta(minutes=minute)
+    return replace(detection(key), window_start=start, window_end=start + timedelta(minutes=10),
+                   detected_at=start + timedelta(minutes=4))
+
+
+def _incidents_after(*arrivals: Detection) -> list[tuple[str, ...]]:
+    uow = FakeUnitOfWork()
+    for d in arrivals:
+        services.record_detection(uow, d, now=NOW, correlation_window=HOUR)
+    return sorted(sorted(i.detection_keys) for i in uow.incidents.items.values())
+
+
+def test_bursts_85_minutes_apart_stay_two_incidents_in_either_arrival_order():
+    early, late = _burst("early", 0), _burst("late", 85)
+    assert _incidents_after(early, late) == [["early"], ["late"]]
+    assert _incidents_after(late, early) == [["early"], ["late"]]  # the late-arriving earlier window
+
+
+def test_bursts_within_the_correlation_window_join_in_either_arrival_order():
+    early, near = _burst("early", 0), _burst("near", 50)  # 46 minutes between activity: a near miss of 85
+    assert _incidents_after(early, near) == [["early", "near"]]
+    assert _incidents_after(near, early) == [["early", "near"]]
+
+
+def test_a_late_detection_that_joins_extends_the_incident_back_in_time():
+    late, early, earliest = _burst("late", 85), _burst("early", 30), _burst("earliest", -20)
+    # early (09:30-09:34) joins late (10:25-10:29); earliest (08:40-08:44) is within an hour of early only
+    assert _incidents_after(late, early, earliest) == [["earliest", "early", "late"]]
+    assert _incidents_after(late, earliest) == [["earliest"], ["late"]]
