@@ -1,0 +1,100 @@
+"""ECS allowed values for the categorisation fields (ECS 8.x) and the lenient, producer-independent fixes.
+
+The fixes accept what real producers send instead of rejecting it: ``host.hostname`` stands in for a
+missing ``host.name``, numeric ids become text, categorisation values are lower-cased, and a value that
+is not an ECS allowed value is kept and reported as a note (an outcome moves to ``datalek.original``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+KINDS = frozenset({"alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"})
+CATEGORIES = frozenset({
+    "api", "authentication", "configuration", "database", "driver", "email", "file", "host", "iam",
+    "intrusion_detection", "library", "malware", "network", "package", "process", "registry", "session",
+    "threat", "vulnerability", "web",
+})
+TYPES = frozenset({
+    "access", "admin", "allowed", "change", "connection", "creation", "deletion", "denied", "device", "end",
+    "error", "group", "indicator", "info", "installation", "protocol", "start", "user",
+})
+OUTCOMES = frozenset({"success", "failure", "unknown"})
+ALLOWED = {"event.kind": KINDS, "event.category": CATEGORIES, "event.type": TYPES}
+LISTS = ("event.category", "event.type")
+# Text in ECS (keyword) that producers send as numbers: Windows event.code 4625, numeric ids and user names.
+TEXT_FIELDS = ("event.id", "event.code", "event.action", "event.dataset", "event.module", "event.provider",
+               "user.name", "user.id", "host.name", "source.ip", "datalek.asset", "winlog.channel")
+INTEGER_FIELDS = ("source.port", "destination.port", "http.response.status_code", "http.response.bytes",
+                  "datalek.records")
+ORIGINAL = "datalek.original."
+
+
+def tidy(event: dict[str, Any], notes: list[str]) -> None:
+    """Producer-independent fixes, in place; what is kept but not valid is appended to ``notes``."""
+    if event.get("host.name") in (None, "") and isinstance(event.get("host.hostname"), str | int):
+        event["host.name"] = str(event["host.hostname"])
+    for name in TEXT_FIELDS:
+        value = event.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            event[name] = str(value)
+    for name in LISTS:
+        if name in event:
+            event[name] = _lower_list(event[name])
+    for name in ("event.kind", "event.outcome"):
+        if isinstance(event.get(name), str):
+            event[name] = event[name].strip().lower()
+    for name in INTEGER_FIELDS:
+        if name in event:
+            _integer(event, name, notes)
+
+
+def check_outcome(event: dict[str, Any], notes: list[str]) -> None:
+    """An outcome outside success|failure|unknown moves to datalek.original.outcome (event.outcome dropped)."""
+    outcome = event.get("event.outcome")
+    if outcome is None or outcome in OUTCOMES:
+        return
+    event.pop("event.outcome")
+    event.setdefault(f"{ORIGINAL}outcome", outcome)
+    notes.append(f"event.outcome: {outcome!r} is not an ECS outcome (kept as {ORIGINAL}outcome)")
+
+
+def valid(name: str, value: Any) -> bool:
+    """Whether a categorisation value is present and every part of it is an ECS allowed value."""
+    if name == "event.outcome":
+        return value in OUTCOMES
+    allowed = ALLOWED[name]
+    if name in LISTS:
+        return isinstance(value, list) and bool(value) and all(item in allowed for item in value)
+    return value in allowed
+
+
+def report_invalid(event: dict[str, Any], notes: list[str]) -> None:
+    """A note for each kind/category/type value outside the ECS allowed values (the value is kept)."""
+    for name, allowed in ALLOWED.items():
+        value = event.get(name)
+        if value is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        notes += [f"{name}: {item!r} is not an ECS {name.split('.')[1]} (kept)" for item in items
+                  if item not in allowed]
+
+
+def _lower_list(value: Any) -> Any:
+    items = value if isinstance(value, list) else [value]
+    lowered = [item.strip().lower() if isinstance(item, str) else item for item in items]
+    return list(dict.fromkeys(item for item in lowered if item not in (None, "")))
+
+
+def _integer(event: dict[str, Any], name: str, notes: list[str]) -> None:
+    value = event[name]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return
+    if isinstance(value, str) and value.strip().isdigit():
+        event[name] = int(value.strip())
+    elif isinstance(value, float) and value.is_integer():
+        event[name] = int(value)
+    else:
+        event.pop(name)
+        event.setdefault(f"{ORIGINAL}{name}", value)
+        notes.append(f"{name}: {value!r} is not an integer (kept as {ORIGINAL}{name})")
