@@ -17,6 +17,7 @@ from faust.streams import _current_event
 from incidents.detection import Detection
 from incidents.rules import Engine
 from streams import records, schema
+from streams.normalise import Normaliser
 from streams.raw import add_raw_agents
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class StreamConfig:
     topics: dict[str, str]  # logical name -> topic name
     engine: Engine
     raw_topics: dict[str, str] = field(default_factory=dict)  # log format -> raw topic (streams.raw)
+    normaliser: Normaliser | None = None  # producer mappings (streams.normalise); None: the shipped ones
 
 
 class Staged(dict[str, Any]):
@@ -140,7 +142,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         await app.topic(config.topics["dead-letter"], value_serializer="json").send(value=record)
 
     add_raw_agents(app, raw_topics=config.raw_topics, events_topic=config.topics["events"],
-                   dead_letter=dead_letter)
+                   dead_letter=dead_letter, normaliser=config.normaliser)
 
     @app.agent(topic["events"])
     async def detect_events(stream: Any) -> None:
@@ -155,7 +157,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 if not runs.first(event.message):
                     continue
                 valid = []
-                for item in schema.decode(event.value):
+                for item in schema.decode(event.value, normaliser=config.normaliser):
                     if isinstance(item, schema.Rejected):
                         await dead_letter(event.message, item.reason, item.payload, item.index)
                     else:

@@ -62,12 +62,13 @@ def _mapping(data: Any, source: str) -> ProducerMapping:
         raise MappingError(f"unknown keys {sorted(unknown)}")
     outcomes = data.get("outcomes") or {}
     keys = data.get("keys") or []
+    keys = [keys] if isinstance(keys, str) else keys
     return ProducerMapping(
         name=data["name"], source=source, match=tuple(_conditions(data.get("match"))),
-        keys=tuple([keys] if isinstance(keys, str) else keys),
+        keys=tuple(keys),
         events=MappingProxyType({str(k).lower(): _fill(v, f"events.{k}")
                                  for k, v in (data.get("events") or {}).items()}),
-        rules=tuple(Rule(_condition(r["if"]), _fill(r["then"], f"rules[{i}]"))
+        rules=tuple(Rule(tuple(_rule_conditions(r["if"], keys)), _fill(r["then"], f"rules[{i}]"))
                     for i, r in enumerate(data.get("rules") or [])),
         outcome_fields=tuple(outcomes.get("fields") or ()),
         outcome_values=MappingProxyType({str(k).lower(): _outcome(v)
@@ -81,6 +82,16 @@ def _conditions(value: Any) -> Iterator[Condition]:
         return
     for item in value if isinstance(value, list) else [value]:
         yield _condition(item)
+
+
+def _rule_conditions(value: Any, keys: list[str]) -> Iterator[Condition]:
+    """A rule's ``if``: one condition or a list (any); ``$key`` expands to one condition per key field."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and "$key" in item:
+            rest = {k: v for k, v in item.items() if k != "$key"}
+            yield from (_condition({key: item["$key"], **rest}) for key in keys)
+        else:
+            yield _condition(item)
 
 
 def _condition(value: Any) -> Condition:

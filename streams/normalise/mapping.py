@@ -3,7 +3,8 @@
 Conditions are small and Sigma-like: ``{field: value}`` or ``{field: [any, of, these]}``, compared as
 case-insensitive text (a list field matches when one item does), with the modifiers ``|contains``,
 ``|startswith``, ``|re`` (a regular expression, searched) and ``|exists`` (true/false). Every field of a
-condition must hold. See ``streams/normalise/producers/README.md`` for the file format.
+condition must hold. In a rule, the field ``$key`` stands for each of the mapping's ``keys`` fields.
+The file format is documented in ``streams/normalise/producers/README.md``.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ class Fill:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    when: Condition
+    """``then`` applies when any of the ``when`` conditions holds."""
+
+    when: tuple[Condition, ...]
     then: Fill
 
 
@@ -120,7 +123,7 @@ class ProducerMapping:
 
     def apply(self, event: dict[str, Any], notes: list[str]) -> bool:
         """Fill ``event`` in place; True when a rule or an events entry applied."""
-        fills = [rule.then for rule in self.rules if rule.when.holds(event)]
+        fills = [rule.then for rule in self.rules if any(c.holds(event) for c in rule.when)]
         entry = self._entry(event)
         fills += [entry] if entry else []
         for fill in fills:
