@@ -28,25 +28,24 @@ TEXT_FIELDS = ("event.id", "event.code", "event.action", "event.dataset", "event
 INTEGER_FIELDS = ("source.port", "destination.port", "http.response.status_code", "http.response.bytes",
                   "datalek.records")
 ORIGINAL = "datalek.original."
+_LOWER = frozenset({"event.kind", "event.outcome"})
+_TIDIED = frozenset({*TEXT_FIELDS, *LISTS, *_LOWER, *INTEGER_FIELDS})
 
 
 def tidy(event: dict[str, Any], notes: list[str]) -> None:
     """Producer-independent fixes, in place; what is kept but not valid is appended to ``notes``."""
     if event.get("host.name") in (None, "") and isinstance(event.get("host.hostname"), str | int):
         event["host.name"] = str(event["host.hostname"])
-    for name in TEXT_FIELDS:
-        value = event.get(name)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            event[name] = str(value)
-    for name in LISTS:
-        if name in event:
-            event[name] = _lower_list(event[name])
-    for name in ("event.kind", "event.outcome"):
-        if isinstance(event.get(name), str):
-            event[name] = event[name].strip().lower()
-    for name in INTEGER_FIELDS:
-        if name in event:
+    for name in event.keys() & _TIDIED:  # set intersection: events carry few of these fields
+        value = event[name]
+        if name in LISTS:
+            event[name] = _lower_list(value)
+        elif name in _LOWER:
+            event[name] = value.strip().lower() if isinstance(value, str) else value
+        elif name in INTEGER_FIELDS:
             _integer(event, name, notes)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            event[name] = str(value)
 
 
 def check_outcome(event: dict[str, Any], notes: list[str]) -> None:
@@ -80,10 +79,14 @@ def report_invalid(event: dict[str, Any], notes: list[str]) -> None:
                   if item not in allowed]
 
 
-def _lower_list(value: Any) -> Any:
-    items = value if isinstance(value, list) else [value]
-    lowered = [item.strip().lower() if isinstance(item, str) else item for item in items]
-    return list(dict.fromkeys(item for item in lowered if item not in (None, "")))
+def _lower_list(value: Any) -> list[Any]:
+    """A list of lower-cased, stripped, distinct values (a single value becomes a list of one)."""
+    lowered: list[Any] = []
+    for item in value if isinstance(value, list) else [value]:
+        item = item.strip().lower() if isinstance(item, str) else item
+        if item not in (None, "") and item not in lowered:
+            lowered.append(item)
+    return lowered
 
 
 def _integer(event: dict[str, Any], name: str, notes: list[str]) -> None:

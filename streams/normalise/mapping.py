@@ -37,6 +37,8 @@ class Test:
         value = event.get(self.field)
         if self.modifier == "exists":
             return (value not in (None, "", [])) is bool(self.values[0])
+        if value is None:
+            return False
         items = value if isinstance(value, list) else [value]
         texts = [str(item).lower() for item in items if item is not None and not isinstance(item, dict)]
         return any(self._one(text) for text in texts)
@@ -56,7 +58,10 @@ class Condition:
     tests: tuple[Test, ...]
 
     def holds(self, event: Mapping[str, Any]) -> bool:
-        return all(test.holds(event) for test in self.tests)
+        for test in self.tests:
+            if not test.holds(event):
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +111,17 @@ class ProducerMapping:
     order: int = 50
 
     def recognises(self, event: Mapping[str, Any]) -> bool:
-        return not self.match or any(condition.holds(event) for condition in self.match)
+        if not self.match:
+            return True
+        for condition in self.match:
+            if condition.holds(event):
+                return True
+        return False
+
+    @property
+    def match_fields(self) -> frozenset[str]:
+        """The fields recognition depends on (so it can be cached by their values)."""
+        return frozenset(test.field for condition in self.match for test in condition.tests)
 
     def translate_outcome(self, event: dict[str, Any]) -> None:
         """The producer's own outcome words (e.g. Okta's DENY) to ECS, from the first field present."""
