@@ -109,6 +109,10 @@ def ingest(
               f"({summary.rate:,.0f} events/s)")
     for reason in summary.reasons[:20]:
         err.print(f"  rejected {reason}")
+    if summary.notes:
+        err.print(f"kept {summary.noted} values that are not ECS, e.g.:")
+    for note in summary.notes[:20]:
+        err.print(f"  note {note}")
 
 
 @app.command()

@@ -20,6 +20,8 @@ from kafka import KafkaProducer
 from streams import records, schema
 from streams.parsers import ParseResult, Rejected
 
+MAX_NOTES = 100
+
 
 class BadInput(Exception):
     """The input file cannot be read."""
@@ -31,6 +33,8 @@ class IngestSummary:
     messages: int = 0
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
+    noted: int = 0  # values kept although not ECS (streams.normalise), and the first MAX_NOTES of them
+    notes: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -105,6 +109,8 @@ def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str,
                                          partition=None, offset=None, payload=result.raw)
             producer.send(dead_letter_topic, value=json.dumps(record).encode())
         else:
+            summary.noted += len(result.notes)
+            summary.notes += [f"{result.position}: {note}" for note in result.notes[:MAX_NOTES - len(summary.notes)]]
             key = _asset_key(result.event)
             pending.setdefault(key, []).append(dict(result.event))
             summary.events += 1
