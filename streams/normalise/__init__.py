@@ -28,8 +28,8 @@ from streams.normalise.mapping import MappingError, ProducerMapping
 
 @dataclass(frozen=True, slots=True)
 class Normalised:
-    """The normalised flat event and what was kept but is not ECS (notes hold no field values but
-    categorisation words, never personal data)."""
+    """The normalised flat event and what was kept although it is not ECS (each note names the field and
+    quotes only the offending categorisation or count value)."""
 
     event: dict[str, Any]
     notes: tuple[str, ...] = ()

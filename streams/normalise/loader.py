@@ -107,7 +107,10 @@ def _fill(value: Any, where: str) -> Fill:
     if unknown:
         raise MappingError(f"{where}: unknown keys {sorted(unknown)}")
     categorisation = _categorisation({k: v for k, v in value.items() if k in CATEGORISATION}, where)
-    add = {f"event.{k}": tuple(_listed(v)) for k, v in _categorisation(value.get("add"), f"{where}.add").items()}
+    additions = _categorisation(value.get("add"), f"{where}.add")
+    if set(additions) - {"category", "type"}:
+        raise MappingError(f"{where}.add: only category and type are lists to add to")
+    add = {f"event.{k}": tuple(_listed(v)) for k, v in additions.items()}
     return Fill(categorisation=MappingProxyType(_lists(categorisation)),
                 replace=MappingProxyType(_lists(_categorisation(value.get("replace"), f"{where}.replace"))),
                 add=MappingProxyType(add), set=MappingProxyType(dict(value.get("set") or {})))
