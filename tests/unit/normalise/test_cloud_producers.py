@@ -127,6 +127,7 @@ CASES = [
         "google_workspace.drive.visibility": "people_with_link"}), {"type": ["change"], "exposure": "public"}),
     ("gws admin assign role", gws("admin", "ASSIGN_ROLE"), {"category": ["iam"], "type": ["admin", "change"]}),
     ("gws device lost", gws("mobile", "DEVICE_LOST"), {"category": ["host"], "device": "lost"}),
+    ("gws device stolen", gws("mobile", "device_reported_stolen"), {"device": "stolen"}),
 ]
 
 
@@ -153,3 +154,8 @@ def test_changes_that_keep_storage_private_are_not_marked_public(document):
     event = normalised(document)
     assert "datalek.exposure" not in event
     assert event["event.category"] in (["configuration"], ["file"])
+
+
+def test_a_device_event_that_merely_contains_the_letters_lost_is_no_lost_device():
+    event = normalised(gws("mobile", "GHOSTLOSTX_SYNC"))
+    assert "datalek.device.status" not in event and "event.category" not in event

@@ -63,6 +63,8 @@ CASES = [
     ("pam_sss sshd side note", auth("pam_sss(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh "
                                     "ruser= rhost=203.0.113.9 user=alice"), {"outcome": None}),
     ("check pass user unknown", auth("pam_unix(sshd:auth): check pass; user unknown"), {"outcome": None}),
+    ("side note from sshd-session (OpenSSH 9.8+)", auth(PAM_SSHD, "sshd-session", **{"event.outcome": "failure"}),
+     {"category": ["authentication"], "type": ["info"], "outcome": None}),
     # the PAM line is the only record of the attempt: it carries the failure
     ("old RHEL sshd(pam_unix)", auth("authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= "
                                      "rhost=203.0.113.9", "sshd(pam_unix)"),
