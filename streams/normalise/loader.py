@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -50,7 +51,9 @@ def mapping(text: str, *, source: str) -> ProducerMapping:
         return _mapping(data, source)
     except yaml.YAMLError as e:
         raise MappingError(f"{source}: not YAML ({e})") from e
-    except (MappingError, TypeError, ValueError, AttributeError) as e:
+    except KeyError as e:
+        raise MappingError(f"{source}: missing key {e}") from e
+    except (MappingError, TypeError, ValueError, AttributeError, re.error) as e:
         raise MappingError(f"{source}: {e}") from e
 
 

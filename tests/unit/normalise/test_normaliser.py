@@ -136,6 +136,8 @@ def test_settings_and_composition_root_pass_the_users_folders(user_dir, monkeypa
     ("name: x\nmatch: {event.action|like: a}\n", "unknown modifier 'like'"),
     ("events: {}\n", "a mapping is a YAML mapping with a name"),
     ("name: [\n", "not YAML"),
+    ("name: x\nrules:\n  - then: {type: [info]}\n", "missing key 'if'"),
+    ("name: x\nmatch: {message|re: '(unclosed'}\n", "missing ), unterminated subpattern"),
 ])
 def test_a_broken_mapping_file_is_refused_with_its_name_and_reason(tmp_path, text, message):
     (tmp_path / "broken.yml").write_text(text, encoding="utf-8")
