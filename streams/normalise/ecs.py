@@ -51,7 +51,7 @@ def tidy(event: dict[str, Any], notes: list[str]) -> None:
 def check_outcome(event: dict[str, Any], notes: list[str]) -> None:
     """An outcome outside success|failure|unknown moves to datalek.original.outcome (event.outcome dropped)."""
     outcome = event.get("event.outcome")
-    if outcome is None or outcome in OUTCOMES:
+    if outcome is None or allowed_in(outcome, OUTCOMES):
         return
     event.pop("event.outcome")
     event.setdefault(f"{ORIGINAL}outcome", outcome)
@@ -61,11 +61,16 @@ def check_outcome(event: dict[str, Any], notes: list[str]) -> None:
 def valid(name: str, value: Any) -> bool:
     """Whether a categorisation value is present and every part of it is an ECS allowed value."""
     if name == "event.outcome":
-        return value in OUTCOMES
+        return allowed_in(value, OUTCOMES)
     allowed = ALLOWED[name]
     if name in LISTS:
-        return isinstance(value, list) and bool(value) and all(item in allowed for item in value)
-    return value in allowed
+        return isinstance(value, list) and bool(value) and all(allowed_in(item, allowed) for item in value)
+    return allowed_in(value, allowed)
+
+
+def allowed_in(value: Any, allowed: frozenset[str]) -> bool:
+    """Membership that never fails on the odd shapes producers send (objects, lists, numbers)."""
+    return isinstance(value, str) and value in allowed
 
 
 def report_invalid(event: dict[str, Any], notes: list[str]) -> None:
@@ -76,7 +81,7 @@ def report_invalid(event: dict[str, Any], notes: list[str]) -> None:
             continue
         items = value if isinstance(value, list) else [value]
         notes += [f"{name}: {item!r} is not an ECS {name.split('.')[1]} (kept)" for item in items
-                  if item not in allowed]
+                  if not allowed_in(item, allowed)]
 
 
 def _lower_list(value: Any) -> list[Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from streams.normalise.ecs import ALLOWED, LISTS, ORIGINAL, valid
+from streams.normalise.ecs import ALLOWED, LISTS, ORIGINAL, allowed_in, valid
 
 CATEGORISATION = ("kind", "category", "type", "outcome")
 MODIFIERS = frozenset({"", "contains", "startswith", "re", "exists"})
@@ -183,8 +183,8 @@ def allowed_value(short: str, value: Any) -> bool:
         return valid(name, value)
     if name in LISTS:
         items = value if isinstance(value, list) else [value]
-        return bool(items) and all(item in ALLOWED[name] for item in items)
-    return value in ALLOWED[name]
+        return bool(items) and all(allowed_in(item, ALLOWED[name]) for item in items)
+    return allowed_in(value, ALLOWED[name])
 
 
 def test(key: str, value: Any) -> Test:

@@ -151,3 +151,19 @@ def test_replay_refuses_a_missing_mappings_folder(tmp_path):
     log.write_text(json.dumps({"@timestamp": T}) + "\n", encoding="utf-8")
     with pytest.raises(ReplayError, match="normalise folder does not exist"):
         list(run(log, ReplayOptions(normalise_dirs=(tmp_path / "nope",))))
+
+
+ODD = {"@timestamp": T, "event": {"category": [5, {"a": 1}], "type": "X", "kind": ["a"], "action": ["x"],
+                                  "outcome": ["failure", "x"], "code": {"x": 1}, "dataset": ["a", ["b"]]},
+       "datalek": {"records": [1, 2]}, "user": {"name": {"first": "x"}}, "source": {"ip": ["192.0.2.1"]},
+       "winlog": {"channel": ["Security"]}, "host": {"hostname": ["a", "b"]}}
+
+
+def test_odd_shapes_are_kept_and_reported_never_a_crash():
+    result = parse_ecs(ODD)
+    assert result.event["datalek.original.outcome"] == ["failure", "x"] and "event.outcome" not in result.event
+    assert result.event["event.category"] == [5, {"a": 1}] and result.event["event.type"] == ["x"]
+    assert any(note.startswith("datalek.records: [1, 2] is not an integer") for note in result.notes)
+    event = schema.to_event(ODD)
+    assert (event.action, event.categories, event.outcome.value, event.user, event.host) == (
+        "", frozenset(), "unknown", None, None)
