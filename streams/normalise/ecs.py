@@ -34,17 +34,20 @@ _TIDIED = frozenset({*TEXT_FIELDS, *LISTS, *_LOWER, *INTEGER_FIELDS})
 
 def tidy(event: dict[str, Any], notes: list[str]) -> None:
     """Producer-independent fixes, in place; what is kept but not valid is appended to ``notes``."""
-    if event.get("host.name") in (None, "") and isinstance(event.get("host.hostname"), str | int):
+    if not event.get("host.name") and isinstance(event.get("host.hostname"), str | int):
         event["host.name"] = str(event["host.hostname"])
     for name in event.keys() & _TIDIED:  # set intersection: events carry few of these fields
         value = event[name]
         if name in LISTS:
-            event[name] = _lower_list(value)
+            if not _tidy_list(value):
+                event[name] = _lower_list(value)
         elif name in _LOWER:
-            event[name] = value.strip().lower() if isinstance(value, str) else value
+            if value.__class__ is str:
+                event[name] = value.strip().lower()
         elif name in INTEGER_FIELDS:
-            _integer(event, name, notes)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if value.__class__ is not int:
+                _integer(event, name, notes)
+        elif value.__class__ in (int, float):  # not bool: its class is bool
             event[name] = str(value)
 
 
@@ -82,6 +85,13 @@ def report_invalid(event: dict[str, Any], notes: list[str]) -> None:
         items = value if isinstance(value, list) else [value]
         notes += [f"{name}: {item!r} is not an ECS {name.split('.')[1]} (kept)" for item in items
                   if not allowed_in(item, allowed)]
+
+
+def _tidy_list(value: Any) -> bool:
+    """Whether a list is already lower-case, stripped, distinct text (the common case: leave it alone)."""
+    return value.__class__ is list and all(
+        item.__class__ is str and item and item == item.strip().lower() for item in value) and \
+        len(set(value)) == len(value)
 
 
 def _lower_list(value: Any) -> list[Any]:

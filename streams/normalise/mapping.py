@@ -123,6 +123,13 @@ class ProducerMapping:
         """The fields recognition depends on (so it can be cached by their values)."""
         return frozenset(test.field for condition in self.match for test in condition.tests)
 
+    @property
+    def fields_read(self) -> frozenset[str]:
+        """Every field ``translate_outcome`` and ``apply`` read or write, besides the categorisation."""
+        tests = (t.field for rule in self.rules for c in rule.when for t in c.tests)
+        targets = (name for fill in (*self.events.values(), *(r.then for r in self.rules)) for name in fill.set)
+        return frozenset((*self.keys, *self.outcome_fields, *tests, *targets))
+
     def translate_outcome(self, event: dict[str, Any]) -> None:
         """The producer's own outcome words (e.g. Okta's DENY) to ECS, from the first field present."""
         for name in self.outcome_fields:

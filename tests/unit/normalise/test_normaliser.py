@@ -167,3 +167,22 @@ def test_odd_shapes_are_kept_and_reported_never_a_crash():
     event = schema.to_event(ODD)
     assert (event.action, event.categories, event.outcome.value, event.user, event.host) == (
         "", frozenset(), "unknown", None, None)
+
+
+def test_cached_results_are_not_shared_between_events():
+    normalise = load_normaliser()
+    doc = {"@timestamp": T, "event.action": "logon", "event.category": "Login", "event.id": "a"}
+    first = normalise(doc).event
+    first["event.category"].append("tampered")
+    first["datalek.original.category"].append("tampered")
+    second = normalise({**doc, "event.id": "b"}).event
+    assert (second["event.category"], second["datalek.original.category"]) == (["authentication"], ["login"])
+    assert second["event.id"] == "b"
+
+
+def test_a_cached_normaliser_gives_what_a_fresh_one_gives():
+    docs = [{"@timestamp": T, "event.code": code, "winlog.channel": "Security", "event.outcome": outcome}
+            for code in (4624, 4625, 4740, "4625") for outcome in ("failure", "FAILURE", "deny", None)]
+    warm = load_normaliser()
+    results = [warm(schema.flatten(d)) for d in docs * 2]
+    assert results == [load_normaliser()(schema.flatten(d)) for d in docs * 2]
