@@ -23,6 +23,7 @@ from notifications.dispatcher import Backoff, DeliveryQueue, DeliveryResult, Dis
 from streams.alerting import AlertStore, add_alerting, recorder
 from streams.app import Handlers, StreamConfig, build_app
 from streams.kafka_admin import TOPICS
+from streams.normalise import Normaliser, load_normaliser
 from streams.raw import raw_topic_names
 from streams.retry import RetryPolicy
 
@@ -51,6 +52,11 @@ class Container:
     @cached_property
     def inventory(self) -> Inventory:
         return load_inventory(self.settings.organisation.inventory)
+
+    @cached_property
+    def normaliser(self) -> Normaliser:
+        """The producer mappings: the configured folders, then the shipped ones."""
+        return load_normaliser(self.settings.detection.normalise_dirs)
 
     def rule_engine(self) -> RuleEngine:
         """The shipped rules plus the configured folders, with the data inventory attached."""
@@ -93,7 +99,8 @@ class Container:
         k = self.settings.kafka
         config = StreamConfig(app_id=k.app_id, bootstrap=k.bootstrap_servers, partitions=k.partitions,
                               replication_factor=k.replication_factor, session_timeout=k.session_timeout,
-                              topics=self.topics(), engine=self.rule_engine(), raw_topics=self.raw_topics())
+                              topics=self.topics(), engine=self.rule_engine(), raw_topics=self.raw_topics(),
+                              normaliser=self.normaliser)
         app = build_app(config, self.handlers())
         a = self.settings.alerts
         add_alerting(app, queue=self.delivery_queue(), store=self.alert_store(), clock=utc_now,

@@ -39,6 +39,7 @@ from incidents.model import Incident
 from notifications.dispatcher import load_targets
 from streams import ingest as ingestion
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
+from streams.normalise import MappingError, load_normaliser
 from streams.parsers import FORMATS, ParseContext
 
 app = typer.Typer(help="datalek: personal-data breach tracker (GDPR Art. 33/34).", no_args_is_help=True)
@@ -141,15 +142,17 @@ def ingest(
     asset: Annotated[str | None, typer.Option(help="the inventory system these logs belong to")] = None,
 ) -> None:
     """Parse a log file or stdin and send the events to Kafka; rejected lines go to the dead-letter topic."""
-    k = Settings().kafka
+    settings = Settings()
+    k = settings.kafka
     _check_format(fmt)
     try:
+        normaliser = load_normaliser(settings.detection.normalise_dirs)
         source = ingestion.open_input(path) if not follow else None
         if follow and not Path(path).is_file():
             raise ingestion.BadInput(f"{path}: no such file")
         context = ParseContext(source=Path(path).name, year=year, reference=utc_now(), tz=ZoneInfo(timezone),
-                               asset=asset)
-    except (ingestion.BadInput, ZoneInfoNotFoundError) as e:
+                               asset=asset, normaliser=normaliser)
+    except (ingestion.BadInput, ZoneInfoNotFoundError, MappingError) as e:
         raise fail(str(e)) from e
     producer = _producer(k)
     lines = ingestion.follow(Path(path)) if follow else source
@@ -165,6 +168,10 @@ def ingest(
               soft_wrap=True)
     for reason in summary.reasons[:20]:
         err.print(f"  rejected {shown(reason)}")
+    if summary.notes:
+        err.print(f"kept {summary.noted} values that are not ECS, e.g.:")
+    for note in summary.notes[:20]:
+        err.print(f"  note {note}")
 
 
 @app.command()
@@ -180,14 +187,19 @@ def syslog(
 
     from streams.syslog_receiver import SyslogReceiver
 
-    k = Settings().kafka
+    settings = Settings()
+    k = settings.kafka
     _check_format(fmt)
+    try:
+        normaliser = load_normaliser(settings.detection.normalise_dirs)
+    except MappingError as e:
+        raise fail(str(e)) from e
     producer = _producer(k)
     zone = ZoneInfo(timezone)
     forward = ingestion.SyslogForwarder(
         producer, FORMATS[fmt], topic=k.topic("events"), dead_letter_topic=k.topic("dead-letter"),
         context=lambda source, n: ParseContext(source=source, reference=utc_now(), tz=zone, asset=asset,
-                                               first_line=n))
+                                               first_line=n, normaliser=normaliser))
 
     async def serve() -> None:
         async with SyslogReceiver(forward, host=host, port=port) as receiver:

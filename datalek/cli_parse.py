@@ -58,12 +58,13 @@ def _record(result: Any) -> dict[str, Any]:
         return {"kind": "skipped", "program": result.program, "position": result.position}
     if isinstance(result, Rejected):
         return {"kind": "rejected", "position": result.position, "reason": result.reason, "line": result.raw}
-    try:
-        schema.to_event(result.event)  # what ingest's consumer and replay would refuse
+    try:  # normalised as the worker and replay do (producer mappings): what the rules will see
+        event = schema.to_event(result.event)
     except IncidentError as e:
         return {"kind": "rejected", "position": result.position, "reason": f"invalid event: {e}",
                 "line": json.dumps(result.event)}
-    return {"kind": "event", "position": result.position, "event": result.event}
+    notes = {"notes": list(result.notes)} if result.notes else {}
+    return {"kind": "event", "position": result.position, "event": dict(event.fields), **notes}
 
 
 def _context(path: str, *, year: int | None, tz: str, asset: str | None) -> ParseContext:

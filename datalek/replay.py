@@ -13,7 +13,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,6 +31,7 @@ from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
 from incidents.text import visible
 from streams import records, schema
+from streams.normalise import MappingError, load_normaliser
 from streams.parsers import FORMATS, ParseContext, Rejected, Skipped
 
 BATCH = 200  # events per engine call, as in the ingest envelopes; the result does not depend on it
@@ -48,6 +49,7 @@ class ReplayOptions:
     year: int | None = None
     tz: str = "UTC"
     asset: str | None = None
+    normalise_dirs: tuple[Path, ...] = ()  # extra producer mappings (streams.normalise), before the shipped
 
 
 def replay(path: Path | str, *, fmt: str = "ecs", rules_dir: Path | str | None = None,
@@ -95,6 +97,11 @@ def _events(path: Path, options: ReplayOptions, counts: dict[str, int],
     if options.fmt not in FORMATS:
         raise ReplayError(f"unknown format {options.fmt!r}; one of: {', '.join(FORMATS)}")
     context = _context(path, options)
+    try:
+        normaliser = load_normaliser(options.normalise_dirs)
+    except MappingError as e:
+        raise ReplayError(str(e)) from e
+    context = replace(context, normaliser=normaliser)
     with path.open(encoding="utf-8", errors="replace") as lines:
         for result in FORMATS[options.fmt](lines, context=context):
             if isinstance(result, Skipped):  # another program's line: counted, not bad input
@@ -105,7 +112,7 @@ def _events(path: Path, options: ReplayOptions, counts: dict[str, int],
                 counts["rejected"] += 1
                 continue
             try:
-                event = schema.to_event(result.event)
+                event = schema.to_event(result.event, normaliser=normaliser)
             except IncidentError:
                 counts["rejected"] += 1
                 continue
@@ -148,12 +155,14 @@ def replay_command(
     year: Annotated[int | None, typer.Option(help="year of syslog stamps that have none")] = None,
     timezone: Annotated[str, typer.Option(help="zone of stamps that have none")] = "UTC",
     asset: Annotated[str | None, typer.Option(help="the inventory system these logs belong to")] = None,
+    normalise: Annotated[list[Path] | None, typer.Option(
+        "--normalise", help="extra producer mappings folder (repeatable)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines: detections, incidents, summary")] = False,
 ) -> None:
     """Run the rules and the correlation over a file, offline (no Kafka, no database)."""
     options = ReplayOptions(fmt=fmt, rules_dirs=tuple(rules or ()), default_rules=not no_default_rules,
                             inventory=inventory, correlation_window=timedelta(minutes=correlation_minutes),
-                            year=year, tz=timezone, asset=asset)
+                            year=year, tz=timezone, asset=asset, normalise_dirs=tuple(normalise or ()))
     try:
         for record in run(path, options):
             sys.stdout.write(json.dumps(record) + "\n" if as_json else _line(record))

@@ -42,6 +42,7 @@ class DetectionSettings(_Section):
     rules_dirs: tuple[Path, ...] = ()  # folders of extra rules (native YAML or Sigma), beside the shipped ones
     default_rules: bool = True  # load the shipped rule set (datalek/rules/*.yml)
     correlation_window_seconds: int = 3600
+    normalise_dirs: tuple[Path, ...] = ()  # folders of extra producer mappings (YAML), before the shipped ones
 
 
 class AlertSettings(_Section):

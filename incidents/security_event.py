@@ -20,12 +20,13 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SecurityEvent:
-    """One event from a log or sensor. ``fields`` keeps every flat ECS field for rules."""
+    """One event from a log or sensor. ``fields`` keeps every flat ECS field for rules.
+    ``categories`` may be empty and ``action`` "" (both are optional in the event schema)."""
 
     id: str
     timestamp: datetime
-    categories: frozenset[str]
-    action: str
+    categories: frozenset[str] = frozenset()
+    action: str = ""
     outcome: Outcome = Outcome.UNKNOWN
     user: str | None = None
     source_ip: str | None = None

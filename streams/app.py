@@ -17,6 +17,7 @@ from faust.streams import _current_event
 from incidents.detection import Detection
 from incidents.rules import Engine
 from streams import guard, records, retry, schema
+from streams.normalise import Normaliser
 from streams.raw import add_raw_agents
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class StreamConfig:
     engine: Engine
     raw_topics: dict[str, str] = field(default_factory=dict)  # log format -> raw topic (streams.raw)
     max_message_bytes: int = records.DEAD_LETTER_BYTES  # larger events messages are dead-lettered unread
+    normaliser: Normaliser | None = None  # producer mappings (streams.normalise); None: the shipped ones
 
 
 class Staged(dict[str, Any]):
@@ -150,7 +152,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         await dead_letters.send(value=records.fit(record, limit=config.max_message_bytes))
 
     add_raw_agents(app, raw_topics=config.raw_topics, events_topic=config.topics["events"],
-                   dead_letter=dead_letter)
+                   dead_letter=dead_letter, normaliser=config.normaliser)
 
     @app.agent(topic["events"])
     async def detect_events(stream: Any) -> None:
@@ -164,7 +166,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             for event in batch:
                 if not runs.first(event.message):
                     continue
-                valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes)
+                valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes,
+                                                     normaliser=config.normaliser)
                 for item in rejected:
                     await dead_letter(event.message, item.reason, item.payload, item.index)
                 staged.source = event

@@ -10,12 +10,13 @@ from typing import Any
 from incidents.detection import Detection
 from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
-from streams.schema import Rejected, decode
+from streams.schema import Normalise, Rejected, decode
 
 log = logging.getLogger(__name__)
 
 
-def read_message(value: bytes | None, *, limit: int) -> tuple[list[SecurityEvent], list[Rejected]]:
+def read_message(value: bytes | None, *, limit: int, normaliser: Normalise | None = None
+                 ) -> tuple[list[SecurityEvent], list[Rejected]]:
     """The valid events of one message and its rejections. A message over ``limit`` bytes is rejected unread
     (its dead letter keeps a cut copy and the size); nothing here raises."""
     size = len(value or b"")
@@ -24,7 +25,7 @@ def read_message(value: bytes | None, *, limit: int) -> tuple[list[SecurityEvent
     valid: list[SecurityEvent] = []
     rejected: list[Rejected] = []
     try:
-        for item in decode(value):
+        for item in decode(value, normaliser=normaliser):
             (rejected if isinstance(item, Rejected) else valid).append(item)  # type: ignore[arg-type]
     except (MemoryError, RecursionError) as e:  # decode catches what it knows; never lose the batch to more
         return [], [Rejected(f"message could not be decoded ({type(e).__name__})", -1, _text(value))]

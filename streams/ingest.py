@@ -21,6 +21,8 @@ from streams import records, schema
 from streams.envelopes import Envelope, Envelopes, FlushPolicy
 from streams.parsers import ParseResult, Rejected, Skipped
 
+MAX_NOTES = 100
+
 
 class BadInput(Exception):
     """The input file cannot be read."""
@@ -33,6 +35,8 @@ class IngestSummary:
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # other programs' lines, per program
+    noted: int = 0  # values kept although not ECS (streams.normalise), and the first MAX_NOTES of them
+    notes: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -118,6 +122,8 @@ def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str,
                                          partition=None, offset=None, payload=result.raw)
             producer.send(dead_letter_topic, value=records.fit(record, limit=records.DEAD_LETTER_BYTES))
         else:
+            summary.noted += len(result.notes)
+            summary.notes += [f"{result.position}: {note}" for note in result.notes[:MAX_NOTES - len(summary.notes)]]
             flush(envelopes.add(_asset_key(result.event), dict(result.event)))
             summary.events += 1
         if n % 5000 == 4999:

@@ -17,6 +17,7 @@ from typing import Any
 import faust
 
 from streams import schema
+from streams.normalise import Normaliser
 from streams.parsers import FORMATS, ParseContext, Parsed, Rejected, Skipped
 
 DeadLetter = Callable[[Any, str, Any, int], Awaitable[None]]
@@ -29,15 +30,16 @@ def raw_topic_names(topic: Callable[[str], str]) -> dict[str, str]:
 
 
 def add_raw_agents(app: faust.App, *, raw_topics: dict[str, str], events_topic: str,
-                   dead_letter: DeadLetter) -> None:
+                   dead_letter: DeadLetter, normaliser: Normaliser | None = None) -> None:
     """One agent per format: parse each raw message, send its events as one envelope."""
     events = app.topic(events_topic, key_serializer="raw", value_serializer="raw")
     for fmt, name in raw_topics.items():
         source = app.topic(name, key_serializer="raw", value_serializer="raw")
-        app.agent(source, name=f"normalise-{fmt}")(_normaliser(fmt, events, dead_letter))
+        app.agent(source, name=f"normalise-{fmt}")(_normaliser(fmt, events, dead_letter, normaliser))
 
 
-def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any], Awaitable[None]]:
+def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter,
+                mappings: Normaliser | None) -> Callable[[Any], Awaitable[None]]:
     parse = FORMATS[fmt]
     skipped = SKIPPED.setdefault(fmt, Counter())
 
@@ -46,7 +48,7 @@ def _normaliser(fmt: str, events: Any, dead_letter: DeadLetter) -> Callable[[Any
             message = event.message
             sent_at = datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else None
             context = ParseContext(source=f"{message.topic}:{message.partition}:{message.offset}",
-                                   reference=sent_at)
+                                   reference=sent_at, normaliser=mappings)
             text = (event.value or b"").decode("utf-8", errors="replace")
             batch: list[Mapping[str, Any]] = []
             rejected: list[Rejected] = []

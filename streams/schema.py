@@ -2,26 +2,29 @@
 
 Wire format (datalek event schema v1): a JSON object with ECS-style fields, nested (``{"event":
 {"action": ...}}``) or dotted (``{"event.action": ...}``). A message holds one event, or an envelope
-``{"events": [...]}`` of many (cheaper per event on Kafka).
+``{"events": [...]}`` of many (cheaper per event on Kafka). Only ``@timestamp`` is required; every event
+is normalised (``streams.normalise``) here too, because other producers write straight to the topic.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
 from incidents.errors import InvalidEvent
 from incidents.security_event import SCHEMA_VERSION, Outcome, SecurityEvent
+from streams.normalise import Normalised, default_normaliser
 
-REQUIRED = ("@timestamp", "event.category", "event.action")
+# What is required of an event (README "Event schema (v1)"): a usable @timestamp, nothing else. The rest
+# is normalised (streams.normalise): categorisation filled per producer, values outside ECS kept and noted.
+REQUIRED = ("@timestamp",)
 OUTCOMES = frozenset(o.value for o in Outcome)
-STRING_FIELDS = ("event.id", "event.action", "user.name", "source.ip", "host.name", "datalek.asset",
-                 "event.dataset", "event.kind")
+Normalise = Callable[[Mapping[str, Any]], Normalised]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,52 +54,64 @@ def event_id(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
-def to_event(raw: Any) -> SecurityEvent:
-    """Validate one decoded event; raise InvalidEvent naming the field."""
+def to_event(raw: Any, *, normaliser: Normalise | None = None) -> SecurityEvent:
+    """Normalise and validate one decoded event; raise InvalidEvent naming the field.
+
+    Idempotent with the parsers' normalisation: events of ``datalek ingest`` pass the same mappings twice.
+    """
     if not isinstance(raw, Mapping):
         raise InvalidEvent(f"event must be a JSON object, got {type(raw).__name__}")
-    fields = flatten(raw)
-    _check_fields(fields)
-    categories = fields["event.category"]
-    outcome = fields.get("event.outcome", "unknown")
+    flat = flatten(raw)
+    _check_version(flat)
+    fields = (normaliser or default_normaliser())(flat).event
+    timestamp = _timestamp(fields.get("@timestamp"))
+    outcome = fields.get("event.outcome")
     return SecurityEvent(
-        id=str(fields.get("event.id") or event_id(fields)),
-        timestamp=_timestamp(fields["@timestamp"]),
-        categories=frozenset([categories] if isinstance(categories, str) else categories),
-        action=fields["event.action"],
-        outcome=Outcome(outcome),
-        user=fields.get("user.name"),
-        source_ip=fields.get("source.ip"),
-        host=fields.get("host.name"),
-        asset=fields.get("datalek.asset"),
+        id=_plain(fields.get("event.id")) or event_id(flat),
+        timestamp=timestamp,
+        categories=_categories(fields.get("event.category")),
+        action=_plain(fields.get("event.action")) or "",
+        outcome=Outcome(outcome) if isinstance(outcome, str) and outcome in OUTCOMES else Outcome.UNKNOWN,
+        user=_plain(fields.get("user.name")),
+        source_ip=_plain(fields.get("source.ip")),
+        host=_plain(fields.get("host.name")),
+        asset=_plain(fields.get("datalek.asset")),
         fields=MappingProxyType(fields),
     )
 
 
-def _check_fields(fields: Mapping[str, Any]) -> None:
+def _check_version(fields: Mapping[str, Any]) -> None:
     version = fields.get("datalek.schema", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
+    if str(version) != str(SCHEMA_VERSION):
         raise InvalidEvent(f"datalek.schema: unsupported version {version!r} (supported: {SCHEMA_VERSION})")
-    for name in REQUIRED:
-        if fields.get(name) in (None, "", []):
-            raise InvalidEvent(f"{name}: required field is missing")
-    for name in STRING_FIELDS:
-        if name in fields and not isinstance(fields[name], str):
-            raise InvalidEvent(f"{name}: expected a string, got {type(fields[name]).__name__}")
-    categories = fields["event.category"]
-    if not isinstance(categories, str) and not (
-            isinstance(categories, list) and all(isinstance(c, str) for c in categories)):
-        raise InvalidEvent("event.category: expected a string or a list of strings")
-    outcome = fields.get("event.outcome", "unknown")
-    if outcome not in OUTCOMES:
-        raise InvalidEvent(f"event.outcome: {outcome!r} is not one of success, failure, unknown")
+
+
+def _plain(value: Any) -> str | None:
+    """A plain value as text for the core's typed attributes; other shapes stay in ``fields`` only."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _categories(value: Any) -> frozenset[str]:
+    items = value if isinstance(value, list) else [value]
+    return frozenset(item for item in items if isinstance(item, str) and item)
 
 
 def _timestamp(value: Any) -> datetime:
+    if value in (None, ""):
+        raise InvalidEvent("@timestamp: required field is missing")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value / 1000 if abs(value) >= 1e11 else value, UTC)
+        except (OverflowError, OSError, ValueError) as e:
+            raise InvalidEvent(f"@timestamp: {value!r} is not a usable epoch time") from e
     if not isinstance(value, str):
-        raise InvalidEvent(f"@timestamp: expected an ISO 8601 string, got {type(value).__name__}")
+        raise InvalidEvent(f"@timestamp: expected ISO 8601 text or an epoch number, got {type(value).__name__}")
     try:
-        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError as e:
         raise InvalidEvent(f"@timestamp: {value!r} is not ISO 8601") from e
     if ts.tzinfo is None:
@@ -104,7 +119,7 @@ def _timestamp(value: Any) -> datetime:
     return ts
 
 
-def decode(value: bytes | None) -> Iterator[SecurityEvent | Rejected]:
+def decode(value: bytes | None, *, normaliser: Normalise | None = None) -> Iterator[SecurityEvent | Rejected]:
     """Decode one Kafka message into events and rejections (bad JSON rejects the whole message)."""
     try:
         data = json.loads(value or b"")
@@ -117,7 +132,7 @@ def decode(value: bytes | None) -> Iterator[SecurityEvent | Rejected]:
     items = data["events"] if isinstance(data, dict) and isinstance(data.get("events"), list) else [data]
     for index, item in enumerate(items):
         try:
-            yield to_event(item)
+            yield to_event(item, normaliser=normaliser)
         except InvalidEvent as e:
             yield Rejected(str(e), index, item)
         except RecursionError:  # decoded, but too deep to flatten: the payload is the message text

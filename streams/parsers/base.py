@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, Protocol, TypeAlias
+
+from streams.normalise import Normalised, default_normaliser
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +29,7 @@ class ParseContext:
     of ``reference`` (seen in ``tz``), minus one when the line's month is later than the reference
     month (a December line read in January is from last year). Without both, such lines are rejected:
     guessing from the clock would make replays differ. Stamps without a zone are read in ``tz``.
+    ``normaliser`` fills ECS categorisation per producer (``streams.normalise``); None: the shipped mappings.
     """
 
     source: str = "-"
@@ -36,6 +39,7 @@ class ParseContext:
     host: str | None = None
     asset: str | None = None
     first_line: int = 1
+    normaliser: Callable[[Mapping[str, Any]], Normalised] | None = None
 
     def __post_init__(self) -> None:
         if self.reference is not None and self.reference.utcoffset() is None:
@@ -44,13 +48,18 @@ class ParseContext:
     def position(self, number: int) -> str:
         return f"{self.source}:{number}"
 
+    def normalise(self, event: Mapping[str, Any]) -> Normalised:
+        return (self.normaliser or default_normaliser())(event)
+
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """One event in the datalek event schema v1 (a flat dict with dotted ECS keys; treat as read-only)."""
+    """One event in the datalek event schema v1 (a flat dict with dotted ECS keys; treat as read-only).
+    ``notes``: values kept although they are not ECS (e.g. an outcome "deny"), as short reasons."""
 
     event: Event
     position: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +160,13 @@ def _split_port(text: str) -> tuple[str, int | None]:
     if sep and host.count(":") == 0 and port.isdigit():
         return host, int(port)
     return text, None
+
+
+def parsed(event: Mapping[str, Any], *, context: ParseContext, position: str, raw: str, index: int = 0) -> Parsed:
+    """A parser's event normalised (producer mapping) and finished, with the normaliser's notes."""
+    result = context.normalise({key: value for key, value in event.items() if value not in (None, "", [], {})})
+    return Parsed(finish(result.event, context=context, position=position, raw=raw, index=index), position,
+                  result.notes)
 
 
 def finish(event: Mapping[str, Any], *, context: ParseContext, position: str, raw: str,

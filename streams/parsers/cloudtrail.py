@@ -3,8 +3,10 @@ file form {"Records": [...]}.
 
 ``event.code`` keeps eventName. A bucket policy or ACL that grants access to everyone becomes
 ``share_public`` (a policy statement that allows Principal "*" without a Condition; an ACL grant to the
-AllUsers/AuthenticatedUsers groups or a public canned ACL). S3 objects become file.* fields and the
-bucket's ARN (arn:aws:s3:::NAME) is ``datalek.asset``, the id to list in the data inventory.
+AllUsers/AuthenticatedUsers groups or a public canned ACL; a public access block with a protection switched
+off). ECS categorisation and ``datalek.exposure`` come from the aws-cloudtrail producer mapping. S3
+objects become file.* fields and the bucket's ARN (arn:aws:s3:::NAME) is ``datalek.asset``, the id to list
+in the data inventory.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ EVENTS: Mapping[str, tuple[tuple[str, ...], str]] = {
 IDENTITY_SERVICES = frozenset({"iam.amazonaws.com", "sts.amazonaws.com", "sso.amazonaws.com",
                                "identitystore.amazonaws.com"})
 CHANGE_VERB = re.compile(r"^(?:Put|Create|Update|Delete|Attach|Detach|Modify|Set|Add|Remove|Enable|Disable)")
+PUBLIC_BLOCKS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 PUBLIC_GRANTEES = ("acs.amazonaws.com/groups/global/AllUsers", 
                    "acs.amazonaws.com/groups/global/AuthenticatedUsers", "public-read", "authenticated-read")
 
@@ -122,7 +125,15 @@ def _made_public(name: str, params: Mapping[str, Any]) -> bool:
     if name == "PutBucketAcl":
         text = json.dumps(params)
         return any(grantee in text for grantee in PUBLIC_GRANTEES)
+    if name == "PutBucketPublicAccessBlock":
+        return _block_switched_off(params.get("PublicAccessBlockConfiguration"))
     return False
+
+
+def _block_switched_off(config: Any) -> bool:
+    """A public access block with one of its four protections set to false no longer keeps the bucket private."""
+    return isinstance(config, Mapping) and any(config.get(name) is False or str(config.get(name)).lower() == "false"
+                                               for name in PUBLIC_BLOCKS)
 
 
 def _public_policy(policy: Any) -> bool:

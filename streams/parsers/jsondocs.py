@@ -16,12 +16,11 @@ from typing import Any
 from streams.parsers.base import (
     Event,
     ParseContext,
-    Parsed,
     ParseResult,
     Rejected,
     Unparseable,
-    finish,
     numbered,
+    parsed,
 )
 
 MAX_DOCUMENT_CHARS = 64 * 1024 * 1024
@@ -58,7 +57,7 @@ def _mapped(record: Any, position: str, raw: str, context: ParseContext, mapper:
         event: Event = mapper(record, context)
     except Unparseable as e:
         return Rejected(str(e), position, raw)
-    return Parsed(finish(event, context=context, position=position, raw=raw), position)
+    return parsed(event, context=context, position=position, raw=raw)
 
 
 def records(document: Document, envelopes: tuple[str, ...] = ()) -> Iterator[tuple[str, Any, str]]:

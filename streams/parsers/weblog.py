@@ -20,14 +20,13 @@ from urllib.parse import urlsplit
 
 from streams.parsers.base import (
     ParseContext,
-    Parsed,
     ParseResult,
     Rejected,
     Unparseable,
     address_fields,
-    finish,
     iso_utc,
     numbered,
+    parsed,
 )
 from streams.parsers.syslogline import MONTHS
 
@@ -65,7 +64,7 @@ def parse(lines: Iterable[str], *, context: ParseContext) -> Iterator[ParseResul
         except Unparseable as e:
             yield Rejected(str(e), position, text)
         else:
-            yield Parsed(finish(event, context=context, position=position, raw=text), position)
+            yield parsed(event, context=context, position=position, raw=text)
 
 
 def _event(text: str) -> dict[str, Any]:

@@ -84,6 +84,17 @@ def test_other_programs_lines_in_a_syslog_file_are_skipped_not_dead_lettered(wor
     assert [d["topic"] for d in dead] == ["ingest:syslog-mixed.log:32"]
 
 
+def test_values_outside_ecs_are_sent_and_reported_not_rejected(worker_factory, tmp_path):
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")
+    events = tmp_path / "okta.jsonl"
+    events.write_text('{"@timestamp": "2026-11-20T09:00:00Z", "event": {"action": "login", "outcome": "deny"}}\n'
+                      '{"@timestamp": 1763629200, "event": {"code": 4625}, "winlog": {"channel": "Security"}}\n')
+    result = worker.cli("ingest", str(events))
+    assert "sent 2 events" in result.stdout and "rejected 0" in result.stdout
+    assert "kept 1 values that are not ECS" in result.stderr
+    assert "okta.jsonl:1: event.outcome: 'deny' is not an ECS outcome" in result.stderr
+
+
 @pytest.mark.kafka
 def test_syslog_over_udp_and_tcp_opens_an_incident(worker_factory, database_url, tmp_path):
     worker = worker_factory(database_url)

@@ -160,10 +160,13 @@ def test_okta_session_start_success_and_failure() -> None:
     assert rejected == [("okta.jsonl:8", "missing eventType")]
 
 
-def test_okta_account_lock_is_an_authentication_failure_for_the_user() -> None:
+def test_okta_account_lock_is_an_iam_change_of_the_user_not_one_more_failure() -> None:
+    # CONTRACT.md: a lockout is iam/user+change with outcome success; Okta's FAILURE is kept as the original
     lock = _events("okta", "okta.jsonl")[0][2]
     assert (lock["event.action"], lock["event.outcome"], lock["user.name"]) == (
-        "account_locked", "failure", "marieke@24-online.nl")
+        "account_locked", "success", "marieke@24-online.nl")
+    assert (lock["event.type"], lock["datalek.original.outcome"]) == (["user", "change"], "failure")
+    assert "iam" in lock["event.category"]
     assert lock["event.id"] == "4d5e6f70-d8f4-11ee-9a1b-3f5e6a7b8c9d"
 
 
