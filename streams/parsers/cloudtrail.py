@@ -64,7 +64,16 @@ def to_event(record: Mapping[str, Any], context: ParseContext) -> dict[str, Any]
         "cloud.provider": "aws", "cloud.region": record.get("awsRegion"),
         "cloud.account.id": first(record, "recipientAccountId", "userIdentity.accountId"),
         **address_fields(record.get("sourceIPAddress")), **_s3_fields(name, params, record),
+        **_iam_fields(record, params),
     }
+
+
+def _iam_fields(record: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    """The IAM user a change is about (AddUserToGroup, AttachUserPolicy, PutUserPolicy, CreateAccessKey ...):
+    ``requestParameters.userName``, as ECS ``user.target.name``; the group in ``group.name``."""
+    if record.get("eventSource") != "iam.amazonaws.com":
+        return {}
+    return {"user.target.name": params.get("userName"), "group.name": params.get("groupName")}
 
 
 def _unlisted(name: str, service: str) -> tuple[tuple[str, ...], str]:

@@ -79,7 +79,15 @@ def to_event(record: Mapping[str, Any], context: ParseContext) -> dict[str, Any]
         **address_fields(first(record, "ClientIP", "ClientIPAddress", "ActorIpAddress")),
         **_object_fields(record),
         "datalek.records": _mail_items(record) if operation == "MailItemsAccessed" else None,
+        "event.type": ["info", "denied"] if operation == "DlpRuleMatch" and _dlp_blocked(record) else None,
     }
+
+
+def _dlp_blocked(record: Mapping[str, Any]) -> bool:
+    """Whether a DLP rule that matched also blocked the item (Purview rule actions ``BlockAccess`` ...)."""
+    rules = [r for p in record.get("PolicyDetails") or () if isinstance(p, Mapping)
+             for r in p.get("Rules") or () if isinstance(r, Mapping)]
+    return any(str(a).lower().startswith("block") for r in rules for a in r.get("Actions") or ())
 
 
 def _unlisted(operation: str, workload: Any) -> tuple[tuple[str, ...], str, None]:
@@ -109,10 +117,25 @@ def _share_action(action: str, record: Mapping[str, Any]) -> str:
 
 def _object_fields(record: Mapping[str, Any]) -> dict[str, Any]:
     owner = record.get("MailboxOwnerUPN")
-    target = first(record, "TargetUserOrGroupName") or (owner if owner != record.get("UserId") else None)
+    target = (first(record, "TargetUserOrGroupName") or (owner if owner != record.get("UserId") else None)
+              or _directory_target(record))
     return {"file.name": record.get("SourceFileName"), "file.extension": record.get("SourceFileExtension"),
             "file.path": record.get("ObjectId") if record.get("SourceFileName") else None,
             "datalek.asset": record.get("SiteUrl"), "user.target.name": target}
+
+
+UPN = 5  # IdentityType of an Azure AD Target/Actor entry: UserPrincipalName (Management Activity API schema)
+
+
+def _directory_target(record: Mapping[str, Any]) -> str | None:
+    """The account an Azure AD change is about (role or group member added, user changed): the Target entry
+    holding its user principal name, other than the actor."""
+    if record.get("Workload") != "AzureActiveDirectory":
+        return None
+    for item in record.get("Target") or ():
+        if isinstance(item, Mapping) and item.get("Type") == UPN and item.get("ID") != record.get("UserId"):
+            return str(item["ID"])
+    return None
 
 
 def _extended(record: Mapping[str, Any], name: str) -> Any:

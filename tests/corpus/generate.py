@@ -843,7 +843,7 @@ def malware_defend(ids: Ids) -> list[Record]:
 @case("malware/elastic-defend.unknown-host.jsonl")
 def malware_defend_unknown(ids: Ids) -> list[Record]:
     """A malicious file on a build runner that the data inventory does not list (fail safe: may hold data)."""
-    return [_defend(ids, at("15:41:02"), "build-runner-3", code="malicious_file", action="execution",
+    return [_defend(ids, at("15:41:02"), "nas-backup-02", code="malicious_file", action="execution",
                     rule="Malware Detection", threat="Win32/AgentTesla", category=["malware", "intrusion_detection",
                                                                                    "file"],
                     kind=["info", "denied"], file="C:\\Users\\ci\\AppData\\Local\\Temp\\invoice.exe")]

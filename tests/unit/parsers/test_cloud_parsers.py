@@ -195,3 +195,36 @@ def test_okta_event_hook_body_is_unwrapped() -> None:
     parsed, rejected = run("okta", [json.dumps(body)])
     assert not rejected
     assert [(p.position, p.event["event.id"]) for p in parsed] == [("test:1#0", "u1")]
+
+
+# Who a change is about, and what a DLP product did (Management Activity API and CloudTrail record fields) ---
+
+def _dlp(actions: list[str]) -> str:
+    return json.dumps({"CreationTime": "2026-11-17T11:12:00", "Id": "d1", "Operation": "DlpRuleMatch",
+                       "Workload": "Exchange", "UserId": "medewerker3@24online.nl", "RecordType": 13,
+                       "PolicyDetails": [{"PolicyName": "Persoonsgegevens NL",
+                                          "Rules": [{"RuleName": "IBAN naar extern", "Actions": actions}]}]})
+
+
+def test_m365_dlp_match_is_denied_only_when_a_rule_blocked_it() -> None:
+    blocked, passed = one("m365", _dlp(["BlockAccess", "NotifyUser"])), one("m365", _dlp(["NotifyUser"]))
+    assert blocked["event.type"] == ["info", "denied"] and "denied" not in passed["event.type"]
+    assert blocked["event.kind"] == passed["event.kind"] == "alert"  # the product's finding
+
+
+def test_m365_directory_change_names_the_account_it_is_about() -> None:
+    record = {"CreationTime": "2026-11-17T10:00:12", "Id": "r1", "Operation": "Add member to role.",
+              "Workload": "AzureActiveDirectory", "UserId": "admin2@24online.nl", "ResultStatus": "Success",
+              "Target": [{"ID": "User_0b04", "Type": 2}, {"ID": "medewerker6@24online.nl", "Type": 5}],
+              "Actor": [{"ID": "admin2@24online.nl", "Type": 5}]}
+    event = one("m365", json.dumps(record))
+    assert event["user.name"] == "admin2@24online.nl" and event["user.target.name"] == "medewerker6@24online.nl"
+
+
+def test_cloudtrail_iam_change_names_the_user_and_group_it_is_about() -> None:
+    record = {"eventVersion": "1.10", "eventTime": "2026-11-17T09:00:31Z", "eventSource": "iam.amazonaws.com",
+              "eventName": "AddUserToGroup", "eventID": "e1", "awsRegion": "us-east-1",
+              "userIdentity": {"type": "IAMUser", "userName": "admin2", "arn": "arn:aws:iam::1:user/admin2"},
+              "requestParameters": {"groupName": "exports-readers", "userName": "medewerker6"}}
+    event = one("cloudtrail", json.dumps(record))
+    assert (event["user.target.name"], event["group.name"]) == ("medewerker6", "exports-readers")
