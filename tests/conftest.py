@@ -151,3 +151,14 @@ def wait_until(predicate, *, timeout: float = 60, interval: float = 0.3, message
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+@pytest.fixture
+def factory(database_url: str) -> Iterator[object]:
+    """A session factory on a fresh, migrated database (SQLite, and PostgreSQL when configured)."""
+    from incidents.persistence import database
+
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    yield database.session_factory(engine)
+    engine.dispose()

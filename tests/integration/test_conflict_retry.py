@@ -17,14 +17,6 @@ from streams.retry import RetryPolicy, call
 from tests.unit.test_services import HOUR, NOW, detection
 
 
-@pytest.fixture
-def factory(database_url):
-    engine = database.make_engine(database_url)
-    database.upgrade(engine)
-    yield database.session_factory(engine)
-    engine.dispose()
-
-
 class RacedRepository(SqlIncidentRepository):
     """Between this worker's read of the open incident and its write, another worker updates the incident."""
 

@@ -21,14 +21,6 @@ from tests.unit.test_affected_entities import INVENTORY, T0, TAKEN, engine, even
 HOUR = timedelta(hours=1)
 
 
-@pytest.fixture
-def factory(database_url):
-    db = database.make_engine(database_url)
-    database.upgrade(db)
-    yield database.session_factory(db)
-    db.dispose()
-
-
 def record(factory, detections) -> None:
     for d in detections:
         services.record_detection(SqlUnitOfWork(factory), d, now=d.detected_at, correlation_window=HOUR,

@@ -13,14 +13,6 @@ from incidents.persistence.uow import SqlUnitOfWork
 from tests.unit.test_services import HOUR, NOW, detection
 
 
-@pytest.fixture
-def factory(database_url):
-    engine = database.make_engine(database_url)
-    database.upgrade(engine)
-    yield database.session_factory(engine)
-    engine.dispose()
-
-
 def test_migrations_upgrade_downgrade_and_upgrade_again(database_url):
     engine = database.make_engine(database_url)
     database.upgrade(engine)
