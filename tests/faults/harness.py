@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -133,6 +134,7 @@ class Case:
     hold: threading.Event = field(default_factory=threading.Event)  # set: the producer waits
     recovery: list[float] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
+    proxy: Proxy | None = None  # the worker's way to the database, when the case cuts it
 
     def topic(self, name: str) -> str:
         return self.worker.topic(name)
@@ -212,8 +214,16 @@ class Case:
                 end = probe.end_offsets([tp])[tp]
                 while (probe.committed(tp) or 0) < end:
                     if time.monotonic() > deadline or not self.worker.alive:
+                        print(f"not settled: {name} committed {probe.committed(tp)} < end {end}")
                         return False
                     time.sleep(0.3)
+        # and until the database stops changing (Tansu under-reports end offsets: tansu.md)
+        last, since = -1, time.monotonic()
+        while time.monotonic() - since < 3 and time.monotonic() < deadline:
+            now = sum(len(i.detection_keys) for i in stored(self.database_url))
+            if now != last:
+                last, since = now, time.monotonic()
+            time.sleep(0.5)
         return True
 
 
@@ -266,3 +276,79 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines += ["| " + " | ".join(str(r[h]) for h in heads) + " |" for r in rows]
     return "\n".join(lines)
 
+
+
+class Proxy:
+    """A loopback TCP proxy in front of PostgreSQL, so the suite can stop or freeze "the database" for one
+    worker without touching the server others use: ``stop`` closes every connection and refuses new ones,
+    ``pause`` stops forwarding bytes (as SIGSTOP of the server would), ``resume`` undoes either."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = 0
+        self.paused = threading.Event()
+        self.conns: list[socket.socket] = []
+        self.listener: socket.socket | None = None
+        self.lock = threading.Lock()
+        self.listen()
+
+    def listen(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        self.port = listener.getsockname()[1]
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self.lock:
+                self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                while self.paused.is_set():
+                    time.sleep(0.05)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        assert self.listener is not None
+        self.listener.close()
+        with self.lock:
+            conns, self.conns = self.conns, []
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+                c.close()
+            except OSError:
+                pass
+
+    def pause(self) -> None:
+        self.paused.set()
+
+    def resume(self) -> None:
+        self.paused.clear()
+        if self.listener is not None and self.listener.fileno() == -1:
+            self.listen()

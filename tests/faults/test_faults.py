@@ -85,6 +85,29 @@ def broker_paused(case: Case) -> None:
     case.measure_recovery(started)
 
 
+OUTAGE = 30  # seconds the database is away
+
+
+def postgres_stopped(case: Case) -> None:
+    """The database gone for 30 s a third into the stream: connections reset, new ones refused."""
+    case.wait_produced(MESSAGES // 3)
+    assert case.proxy is not None
+    case.proxy.stop()
+    time.sleep(OUTAGE)
+    case.proxy.resume()
+    case.measure_recovery(time.monotonic())
+
+
+def postgres_paused(case: Case) -> None:
+    """The database frozen for 30 s (bytes held, as SIGSTOP of the server would): no errors, no answers."""
+    case.wait_produced(MESSAGES // 3)
+    assert case.proxy is not None
+    case.proxy.pause()
+    time.sleep(OUTAGE)
+    case.proxy.resume()
+    case.measure_recovery(time.monotonic())
+
+
 NESTED = b"[" * 200_000 + b"]" * 200_000  # valid JSON, deeper than any decoder's recursion limit
 OVERSIZED = os.urandom(900_000)  # not UTF-8 nor JSON; as text with escapes its dead letter exceeds 1 MB
 BAD = {40: NESTED, 41: OVERSIZED, 150: b'{"events": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}", 151: OVERSIZED}
@@ -109,4 +132,29 @@ def test_the_stream_gives_exactly_the_replayed_incidents(case, fault_stream, sce
     case.run(harness.messages(path, bad=bad), scenario)
     settled = case.settle()
     row = harness.compare(case, truth, settled=settled)
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+
+
+@pytest.mark.parametrize("scenario", [
+    pytest.param(kill_while_events_arrive, id="kill -9 while events arrive"),
+    pytest.param(kill_after_a_detection, id="kill -9 after a detection"),
+])
+def test_the_embedded_broker_gives_them_too_through_kills(tansu_broker, case, fault_stream, scenario):
+    path, truth = fault_stream
+    case.run(harness.messages(path), scenario)
+    row = harness.compare(case, truth, settled=case.settle())
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+
+
+@pytest.mark.parametrize("scenario", [
+    pytest.param(postgres_stopped, id="PostgreSQL stopped 30 s", marks=pytest.mark.xfail(reason=(
+        "measured 2026-11-30: plan_alerts (streams/alerting.py) calls the store without retry; the first "
+        "refused connection crashes the app within 0.3 s and the worker exits: 2 of 35 incidents; "
+        "retries and timeouts are issue 10 item 3"), strict=False)),
+    pytest.param(postgres_paused, id="PostgreSQL paused 30 s"),
+])
+def test_a_database_outage_delays_the_incidents_and_loses_none(db_proxy, case, fault_stream, scenario):
+    path, truth = fault_stream
+    case.run(harness.messages(path), scenario)
+    row = harness.compare(case, truth, settled=case.settle())
     assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
