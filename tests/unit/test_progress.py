@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from incidents.rules import Engine
-from streams.progress import BatchView, marker_key, unwrap, wrap
+from streams.progress import BatchView, Progress, marker_key, unwrap, wrap
 from tests.unit.test_rules_engine import T0, ev, rule
 
 Message = namedtuple("Message", "topic partition offset")
@@ -100,3 +100,53 @@ def test_states_written_before_the_applied_offsets_existed_read_as_holding_nothi
     assert (view.get("w"), view.holds("w")) == ({"c": [2]}, True)
     view.at(Message("events", 1, 3))
     assert not view.holds("w")
+
+
+class Consumer:
+    """The two consumer calls Progress makes, recorded (an in-memory fake, no broker)."""
+
+    def __init__(self, earliest=0):
+        self.earliest, self.seeks = earliest, []
+
+    async def earliest_offsets(self, tp):
+        return {tp: self.earliest}
+
+    async def seek(self, tp, offset):
+        self.seeks.append((tp, offset))
+
+
+class App:
+    def __init__(self, consumer):
+        self.consumer, self.consumer_generation_id = consumer, 3
+
+
+Delivered = namedtuple("Delivered", "topic partition offset tp generation_id")
+
+
+def delivered(offset, generation=3):
+    return Delivered("events", 0, offset, ("events", 0), generation)
+
+
+async def admitted(progress, offsets, generation=3):
+    return [o for o in offsets if await progress.admit(delivered(o, generation))]
+
+
+async def test_messages_the_state_holds_are_skipped_and_the_rest_run_once_in_order():
+    progress = Progress(App(Consumer()), {marker_key("events", 0): 41})
+    assert await admitted(progress, [40, 41, 42, 43, 42, 43, 44]) == [42, 43, 44]
+    assert await admitted(progress, [45], generation=2) == []  # an older generation's delivery
+
+
+async def test_consumption_resumed_past_the_state_seeks_back_to_the_marker():
+    consumer = Consumer()
+    progress = Progress(App(consumer), {marker_key("events", 0): 41})
+    # offsets up to 60 were committed, but the recovered state holds only up to 41
+    assert await admitted(progress, [61, 62, 63]) == []
+    assert consumer.seeks == [(("events", 0), 42)]
+    assert await admitted(progress, [64, 42, 43]) == [42, 43]
+
+
+async def test_the_seek_back_stops_at_the_log_start():
+    consumer = Consumer(earliest=50)
+    progress = Progress(App(consumer), {marker_key("events", 0): 41})
+    assert await admitted(progress, [50, 51]) == [50, 51] and consumer.seeks == []
