@@ -5,6 +5,8 @@
 #   .ci/kafka.sh start    fetch jars (once), format a fresh log dir, start, wait until ready;
 #                         prints the bootstrap address (127.0.0.1:19092) on stdout
 #   .ci/kafka.sh stop     SIGTERM the broker (SIGKILL after 30 s) and remove its state dir
+#   .ci/kafka.sh restart  SIGTERM the broker and start it again on the same state dir (its topics,
+#                         offsets and data kept); prints the bootstrap address
 #   .ci/kafka.sh status   exit 0 and print the bootstrap address if running, else exit 3
 #   .ci/kafka.sh version  print the Kafka version this script runs
 #
@@ -186,6 +188,14 @@ while True:
     tail_log; die "StorageTool format failed"
   fi
 
+  launch "$py" "$t0" "cluster $cluster_id"
+}
+
+launch() {
+  # Starts the broker on the formatted $STATE and waits until it answers; prints the bootstrap address.
+  local py="$1" t0="$2" what="$3" pid
+  local cp="$CACHE/lib/*"
+  local jvm_log=(-Dlog4j2.configurationFile="$LOG4J_CFG" -Dkafka.logs.dir="$STATE/logs")
   # setsid + nohup: the broker must outlive this script and must not hold its stdout/stderr.
   setsid nohup "$JAVA" "-Xms$HEAP" "-Xmx$HEAP" -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
@@ -193,7 +203,7 @@ while True:
     </dev/null >>"$LOG" 2>&1 &
   pid=$!
   echo "$pid" > "$PIDFILE"
-  log "started Kafka $KAFKA_VERSION (pid $pid, cluster $cluster_id), log: $LOG"
+  log "started Kafka $KAFKA_VERSION (pid $pid, $what), log: $LOG"
 
   local deadline out
   deadline=$(( $(date +%s) + TIMEOUT ))
@@ -217,13 +227,9 @@ while True:
   echo "$BOOTSTRAP"
 }
 
-cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    log "not running"
-    rm -rf "$STATE"
-    return 0
-  fi
+terminate() {
+  # SIGTERM the broker, SIGKILL after 30 s; its state dir stays.
+  local pid="$1"
   log "stopping pid $pid ..."
   kill -TERM "$pid" 2>/dev/null || true
   local i
@@ -236,8 +242,32 @@ cmd_stop() {
     kill -KILL "$pid" 2>/dev/null || true
     sleep 1
   fi
+  rm -f "$PIDFILE"
+}
+
+cmd_stop() {
+  local pid
+  if pid="$(running_pid)"; then
+    terminate "$pid"
+  else
+    log "not running"
+  fi
   rm -rf "$STATE"
   log "stopped"
+}
+
+cmd_restart() {
+  [ -f "$STATE/server.properties" ] && [ -d "$STATE/kraft-logs" ] || die "no broker state in $STATE to restart"
+  local pid t0
+  t0="$(now)"
+  if pid="$(running_pid)"; then
+    terminate "$pid"
+    log "stopped in $(elapsed "$t0") s; starting again on $STATE"
+  fi
+  for p in "$PORT" "$CONTROLLER_PORT"; do
+    port_open "$p" && die "port $HOST:$p is still in use"
+  done
+  launch "$(probe_python)" "$(now)" "restarted, data kept"
 }
 
 cmd_status() {
@@ -254,7 +284,8 @@ cmd_status() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  restart) cmd_restart ;;
   status) cmd_status ;;
   version) echo "$KAFKA_VERSION" ;;
-  *) echo "usage: $0 start|stop|status|version" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status|version" >&2; exit 2 ;;
 esac

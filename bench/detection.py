@@ -111,8 +111,8 @@ class Meter:
         self.start = 0.0
         self.finishing = False
 
-    def detect(self, states: Any, events: Any) -> list[Any]:
-        found = self.engine.detect(states, events)
+    def detect(self, states: Any, events: Any, **options: Any) -> list[Any]:
+        found = self.engine.detect(states, events, **options)
         self.seen += len(events)
         self.detections += len(found)
         return found

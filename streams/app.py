@@ -18,6 +18,7 @@ from incidents.detection import Detection
 from incidents.rules import Engine
 from streams import guard, records, retry, schema
 from streams.normalise import Normaliser
+from streams.progress import BatchView, Progress
 from streams.raw import add_raw_agents
 
 log = logging.getLogger(__name__)
@@ -102,32 +103,6 @@ class Staged(dict[str, Any]):
             self.table[key] = self[key]
 
 
-class Runs:
-    """Which messages this worker has run, so that a message Faust delivers again is not counted twice.
-
-    Faust seeks back to the committed offsets when table recovery completes and redelivers what a
-    ``take_events`` batch already holds; it was also seen to deliver a partition's latest message twice.
-    Within one consumer generation a partition's offsets only go up; a message of an older generation is
-    skipped, as Faust's own stream iteration does (its partition may belong to another worker now).
-    """
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.generation: int | None = -1
-        self.done: dict[Any, int] = {}
-
-    def first(self, message: Any) -> bool:
-        generation = message.generation_id
-        if generation is not None and generation != self.app.consumer_generation_id:
-            return False
-        if generation != self.generation:
-            self.generation, self.done = generation, {}
-        if message.offset <= self.done.get(message.tp, -1):
-            return False
-        self.done[message.tp] = message.offset
-        return True
-
-
 def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     app = faust.App(
         config.app_id, broker=f"kafka://{config.bootstrap}", store="memory://", web_enabled=False,
@@ -158,14 +133,18 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     async def detect_events(stream: Any) -> None:
         # One Kafka message carries an envelope of many events, and the rule state is written once per
         # batch of messages: both per-message costs (Faust's event, a changelog record per key) are shared.
-        runs = Runs(app)
+        # Each message changes the state once, through restarts (streams.progress).
+        progress = Progress(app, states)
         async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
-            staged = Staged(states)
+            view = BatchView(states)
+            staged, last = Staged(view), dict[Any, Any]()  # last: source partition -> its last event
             for event in batch:
-                if not runs.first(event.message):
+                if not await progress.admit(event.message):
                     continue
+                view.at(event.message)
+                last[event.message.tp] = event
                 valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes,
                                                      normaliser=config.normaliser)
                 for item in rejected:
@@ -173,7 +152,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 staged.source = event
                 # sent before the state is written: after a crash the batch is run again from the old
                 # state and fires again (detections are idempotent by key) instead of not at all
-                found = guard.detect(config.engine, staged, valid)
+                found = guard.detect(config.engine, staged, valid, holds=view.holds)
                 if isinstance(found, schema.Rejected):  # one bad message costs one dead letter, not the batch
                     await dead_letter(event.message, found.reason, found.payload)
                     continue
@@ -181,7 +160,12 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                     # an update goes to the partition of the detection it extends: recorded after it
                     await detections.send(key=(d.extends or d.key).encode(), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
-            # one table write per touched key per batch, before the batch is acked
+            if progress.stale():  # partitions moved meanwhile: write nothing; the marker makes it re-run
+                continue
+            if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
+                await app.producer.flush()
+            # one table write per touched key per batch, then the markers, before the batch is acked
+            progress.mark(staged, last)
             await staged.flush(app.producer.buffer if app.in_worker else None)
 
     @app.agent(detections)

@@ -4,7 +4,7 @@ dead letters; the other messages of the batch are still run and their events sti
 from __future__ import annotations
 
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from incidents.detection import Detection
@@ -32,12 +32,12 @@ def read_message(value: bytes | None, *, limit: int, normaliser: Normalise | Non
     return valid, rejected
 
 
-def detect(engine: Engine, state: MutableMapping[str, Any], events: list[SecurityEvent]
-           ) -> list[Detection] | Rejected:
+def detect(engine: Engine, state: MutableMapping[str, Any], events: list[SecurityEvent], *,
+           holds: Callable[[str], bool] | None = None) -> list[Detection] | Rejected:
     """The detections of one message's events, or a rejection when the rules fail on them (a bug, or input
     the schema let through): logged with the error type only, never the event's values."""
     try:
-        return list(engine.detect(state, events))
+        return list(engine.detect(state, events, holds=holds))
     except Exception as e:
         log.error("rules failed on a message of %d events (%s)", len(events), type(e).__name__)
         return Rejected(f"rules failed on this message ({type(e).__name__})", -1,

@@ -109,17 +109,19 @@ class Engine:
         return [m for m in self._matchers
                 if all(need is None or not need.isdisjoint(values) for need, values in zip(m.needs, have, strict=True))]
 
-    def detect(self, states: MutableMapping[str, Any], events: Sequence[SecurityEvent]) -> list[Detection]:
-        """Run all rules over a batch in order; ``states`` is read and written in place."""
+    def detect(self, states: MutableMapping[str, Any], events: Sequence[SecurityEvent], *,
+               holds: Callable[[str], bool] | None = None) -> list[Detection]:
+        """Run all rules over a batch in order; ``states`` is read and written in place. ``holds(key)``
+        true: that state already includes these events (a re-run after a crash) and is left alone."""
         found: list[Detection] = []
         for event in events:
             matchers = self.candidates(event)
             if matchers:
-                self._observe(states, event, matchers, found)
+                self._observe(states, event, matchers, found, holds)
         return found
 
     def _observe(self, states: MutableMapping[str, Any], event: SecurityEvent, matchers: list[_Matcher],
-                 found: list[Detection]) -> None:
+                 found: list[Detection], holds: Callable[[str], bool] | None) -> None:
         asset: Any = ...  # resolved once, only when a condition matched
         tested: dict[Predicate, bool] = {}
         groups: dict[tuple[tuple[str, str], ...], str | None] = {}  # steps often share them: made once
@@ -142,6 +144,8 @@ class Engine:
             if hit is None:
                 continue
             key = f"{m.rule.id}|{(asset or '-') if m.rule.per_asset else '*'}|{group}"
+            if holds is not None and holds(key):
+                continue
             old = states.get(key) or _EMPTY
             state, fired = OBSERVE[m.rule.kind](m.rule, m.step, old, hit)
             detection = _detection(m.rule, key, group, asset, fired, event, self.inventory) if fired else None

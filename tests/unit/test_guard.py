@@ -35,7 +35,7 @@ def test_a_message_over_the_limit_is_rejected_unread_with_its_size():
 class Broken:
     """A rule engine that fails on one event: a bug, or input the schema let through."""
 
-    def detect(self, state, events):
+    def detect(self, state, events, holds=None):
         for e in events:
             if e.user == "klant-bad":
                 raise KeyError(e.user)

@@ -1,0 +1,146 @@
+"""Exactly-once effects of the detection agent on its rule state, on any Kafka-compatible broker.
+
+Kafka offsets are committed after the state is written, so a crash between the two re-delivers messages
+the state already holds, and a changelog that recovers less than was committed (the embedded Tansu broker
+stops recovery before the changelog's last produce batch) would skip messages the state never got. So the
+state, not the commit, says what has been applied:
+
+* every rule-state record carries, per source partition, the offset of the last message it includes
+  (``{"state": ..., "applied": {"<partition>": offset}}``); a re-run does not apply a message to a key
+  that already holds it (``BatchView.holds``), even when a crash wrote only part of a batch's keys;
+* after the state keys of a batch, one marker record per source partition (``@applied|<topic>|<partition>``)
+  holds the last offset of the batch, in that partition's changelog. Records of one changelog partition are
+  recovered in order, so every key written before a recovered marker is recovered too;
+* on the first message of a partition in a consumer generation, a message past ``marker + 1`` means
+  offsets were committed that the recovered state does not hold: the consumer seeks back to ``marker + 1``
+  (never before the log start) and the per-key offsets skip what is already applied.
+
+Detections are produced and acknowledged before the state that makes a re-run skip them is written, so a
+re-run may send a detection again (idempotent by key downstream) but never drops one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+log = logging.getLogger(__name__)
+MARKER = "@applied|"  # rule ids start with [a-z0-9], so no rule-state key starts with "@"
+
+
+def marker_key(topic: str, partition: int) -> str:
+    return f"{MARKER}{topic}|{partition}"
+
+
+def wrap(state: Any, applied: Mapping[str, int]) -> dict[str, Any]:
+    return {"state": state, "applied": dict(applied)}
+
+
+def unwrap(value: Any) -> tuple[Any, dict[str, int]]:
+    """A stored record -> (rule state, applied offsets). Records written before this module have none."""
+    if isinstance(value, dict) and value.keys() == {"state", "applied"}:
+        return value["state"], value["applied"]
+    return value, {}
+
+
+class BatchView:
+    """The rule-state table as the engine sees it during one batch: plain states in, wrapped records out.
+
+    ``at(message)`` names the message being run; ``holds(key)`` says whether that key's stored state already
+    includes it. Writes (``Staged.flush``) stamp each key with the last offset per partition of the batch.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.cache: dict[str, tuple[Any, dict[str, int]]] = {}
+        self.high: dict[str, int] = {}  # partition -> last offset run in this batch
+        self.partition = ""
+        self.offset = -1
+
+    def at(self, message: Any) -> None:
+        self.partition, self.offset = str(message.partition), message.offset
+        self.high[self.partition] = max(self.high.get(self.partition, -1), message.offset)
+
+    def _load(self, key: str) -> tuple[Any, dict[str, int]]:
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = unwrap(self.table.get(key))
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        state = self._load(key)[0]
+        return default if state is None else state
+
+    def holds(self, key: str) -> bool:
+        return self._load(key)[1].get(self.partition, -1) >= self.offset
+
+    def __setitem__(self, key: str, state: Any) -> None:
+        if key.startswith(MARKER):
+            self.table[key] = state
+            return
+        applied = {**self._load(key)[1], **self.high}
+        self.cache[key] = (state, applied)
+        self.table[key] = wrap(state, applied)
+
+
+class Progress:
+    """Which messages of each partition the agent runs: each once per consumer generation, none the state
+    already holds, and none past a gap between the state's marker and the committed offset."""
+
+    def __init__(self, app: Any, table: Any) -> None:
+        self.app, self.table = app, table
+        self.generation: int | None = -1
+        self.done: dict[Any, int] = {}
+        self.awaiting: dict[Any, int] = {}  # partition -> offset sought back to, not yet received
+
+    def marker(self, message: Any) -> int | None:
+        value = self.table.get(marker_key(message.topic, message.partition))
+        return value if isinstance(value, int) else None
+
+    async def admit(self, message: Any) -> bool:
+        """True when ``message`` is to be run now (at most once per generation, in offset order)."""
+        generation = message.generation_id
+        if generation is not None and generation != self.app.consumer_generation_id:
+            return False  # its partition may belong to another worker now
+        if generation != self.generation:
+            self.generation, self.done, self.awaiting = generation, {}, {}
+        tp, offset = message.tp, message.offset
+        if tp in self.awaiting:
+            if offset > self.awaiting[tp]:
+                return False  # fetched before the seek back
+            del self.awaiting[tp]
+        elif tp not in self.done and not await self._contiguous(message):
+            return False
+        mark = self.marker(message)
+        if offset <= self.done.get(tp, -1) or (mark is not None and offset <= mark):
+            self.done[tp] = max(offset, self.done.get(tp, -1))
+            return False
+        self.done[tp] = offset
+        return True
+
+    async def _contiguous(self, message: Any) -> bool:
+        """First message of a partition: if it lies past the state's marker + 1, seek back (once)."""
+        mark = self.marker(message)
+        if mark is None or message.offset <= mark + 1:
+            return True
+        tp = message.tp
+        earliest = (await self.app.consumer.earliest_offsets(tp)).get(tp, 0)
+        target = max(mark + 1, earliest)
+        if message.offset <= target:
+            return True
+        log.warning("state of %s holds offsets up to %d but consumption resumed at %d: seeking back to %d",
+                    tp, mark, message.offset, target)
+        self.awaiting[tp] = target
+        await self.app.consumer.seek(tp, target)
+        return False
+
+    def mark(self, staged: Any, last: Mapping[Any, Any]) -> None:
+        """Stage one marker per source partition (after the state keys: written last in its partition)."""
+        for event in last.values():
+            staged.source = event
+            staged[marker_key(event.message.topic, event.message.partition)] = event.message.offset
+
+    def stale(self) -> bool:
+        """The consumer generation changed since this batch's messages were admitted."""
+        return self.generation not in (None, -1) and self.generation != self.app.consumer_generation_id

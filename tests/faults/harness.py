@@ -1,0 +1,354 @@
+"""The fault suite's machinery: its own Apache Kafka broker, `datalek run` as a subprocess, a paced producer,
+faults injected from a second thread, and the comparison of what the database holds with the replay."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from datalek.replay import ReplayOptions, run
+from incidents.persistence import database
+from incidents.persistence.uow import SqlUnitOfWork
+from streams.parsers import FORMATS, ParseContext, Rejected
+from streams.schema import encode_envelope
+from tests.conftest import Worker
+
+REPO = Path(__file__).resolve().parents[2]
+ENVELOPE = 100  # events per Kafka message, in file (event-time) order
+RATE = 40.0  # messages per second: a 30k-event stream arrives over ~8 s, so faults land mid-stream
+RESULTS: list[dict[str, Any]] = []  # one row per case, printed at the end of the session
+Signature = tuple[Any, ...]
+
+
+def signature(asset: str | None, entity: str, rule_ids: Any, detections: Any, event_ids: Any) -> Signature:
+    return (asset, entity, tuple(sorted(rule_ids)), tuple(sorted(detections)), tuple(sorted(event_ids)))
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What `datalek replay` makes of the stream: the ground truth of every case."""
+
+    detections: frozenset[str]
+    incidents: Counter[Signature]
+
+    @classmethod
+    def of(cls, path: Path) -> Truth:
+        records = list(run(path, ReplayOptions(fmt="ecs")))
+        incidents = Counter(signature(r["asset"], r["entity"], r["rule_ids"], r["detections"], r["event_ids"])
+                            for r in records if r["kind"] == "incident")
+        return cls(frozenset(r["key"] for r in records if r["kind"] == "detection"), incidents)
+
+
+class Broker:
+    """An Apache Kafka broker of the suite's own (`.ci/kafka.sh` with its own port and state dir)."""
+
+    def __init__(self, port: int, state: Path) -> None:
+        self.env = {**os.environ, "DATALEK_KAFKA_PORT": str(port), "DATALEK_KAFKA_STATE": str(state)}
+        self.state = state
+        self.bootstrap = f"127.0.0.1:{port}"
+
+    def _script(self, command: str) -> None:
+        subprocess.run(["bash", str(REPO / ".ci" / "kafka.sh"), command], env=self.env, check=True,
+                       stdout=subprocess.DEVNULL, timeout=300)
+
+    def start(self) -> None:
+        self._script("start")
+
+    def stop(self) -> None:
+        self._script("stop")
+
+    def restart(self) -> None:
+        self._script("restart")
+
+    def signal(self, sig: signal.Signals) -> None:
+        os.kill(int((self.state / "kafka.pid").read_text()), sig)
+
+
+class FaultWorker(Worker):
+    """`datalek run` that can be killed with SIGKILL and started again (waits for a new "Ready")."""
+
+    def start(self, timeout: float = 90) -> None:
+        ready = self.log.read_text(errors="replace").count("Worker]: Ready") if self.log.exists() else 0
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "datalek", "run"], env=self.env,
+                                            cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log.read_text(errors="replace").count("Worker]: Ready") > ready:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"worker did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def errors(self, limit: int = 12) -> str:
+        """The worker log's error lines (exception types and messages; no event contents are logged)."""
+        lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
+        found = [x[:300] for x in lines if "Error" in x or "Traceback" in x or "CRITICAL" in x or "crash" in x]
+        return "\n".join(found[-limit:])
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+def messages(path: Path, *, bad: dict[int, bytes] | None = None) -> list[bytes]:
+    """The stream as Kafka messages of ENVELOPE events; ``bad`` inserts raw messages before an index."""
+    with path.open(encoding="utf-8") as lines:  # parsed as `datalek ingest` and `datalek replay` parse it
+        events = [dict(r.event) for r in FORMATS["ecs"](lines, context=ParseContext(source=path.name))
+                  if not isinstance(r, Rejected)]
+    good = [encode_envelope(events[n:n + ENVELOPE]) for n in range(0, len(events), ENVELOPE)]
+    out: list[bytes] = []
+    for n, value in enumerate(good):
+        out.extend([bad[n]] if bad and n in bad else [])
+        out.append(value)
+    return out
+
+
+@dataclass
+class Case:
+    """One run: fresh topics and database, a worker, the stream produced at RATE, a fault scenario."""
+
+    name: str
+    broker: Broker
+    worker: FaultWorker
+    database_url: str
+    produced: int = 0
+    hold: threading.Event = field(default_factory=threading.Event)  # set: the producer waits
+    recovery: list[float] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+    proxy: Proxy | None = None  # the worker's way to the database, when the case cuts it
+
+    def topic(self, name: str) -> str:
+        return self.worker.topic(name)
+
+    # -- used by scenarios (second thread) ---------------------------------------------------------------
+    def wait_produced(self, n: int, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while self.produced < n:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{n} messages not produced in {timeout}s")
+            time.sleep(0.02)
+
+    def end_offsets(self, name: str) -> int:
+        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap) as probe:
+            tp = TopicPartition(self.topic(name), 0)
+            return int(probe.end_offsets([tp])[tp])
+
+    def committed(self) -> int:
+        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.prefix,
+                           enable_auto_commit=False) as probe:
+            return int(probe.committed(TopicPartition(self.topic("events"), 0)) or 0)
+
+    def measure_recovery(self, since: float, timeout: float = 120) -> None:
+        """Seconds from ``since`` until the worker has committed what was produced at ``since``."""
+        target = self.end_offsets("events")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.committed() >= target:
+                self.recovery.append(time.monotonic() - since)
+                return
+            time.sleep(0.25)
+        self.recovery.append(float("inf"))
+
+    # -- the run ---------------------------------------------------------------------------------------
+    def run(self, values: list[bytes], scenario: Callable[[Case], None] | None = None) -> None:
+        self.worker.start()
+        thread = threading.Thread(target=self._scenario, args=(scenario,), daemon=True) if scenario else None
+        if thread:
+            thread.start()
+        self._produce(values)
+        if thread:
+            thread.join(timeout=240)
+        if self.errors:
+            raise self.errors[0]
+
+    def _scenario(self, scenario: Callable[[Case], None]) -> None:
+        try:
+            scenario(self)
+        except BaseException as e:  # reported by run()
+            self.errors.append(e)
+
+    def _produce(self, values: list[bytes]) -> None:
+        producer = KafkaProducer(bootstrap_servers=self.broker.bootstrap, max_request_size=2 * 1024 * 1024)
+        try:
+            for value in values:
+                if self.hold.is_set():
+                    producer.flush()
+                    producer.close()
+                    while self.hold.is_set():
+                        time.sleep(0.05)
+                    producer = KafkaProducer(bootstrap_servers=self.broker.bootstrap,
+                                             max_request_size=2 * 1024 * 1024)
+                producer.send(self.topic("events"), value=value)
+                self.produced += 1
+                time.sleep(1 / RATE)
+            producer.flush()
+        finally:
+            producer.close()
+
+    def settle(self, *, timeout: float = 60) -> bool:
+        """Wait until the worker has committed the end of the events and the detections topics."""
+        deadline = time.monotonic() + timeout
+        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.prefix,
+                           enable_auto_commit=False) as probe:
+            for name in ("events", "detections"):
+                tp = TopicPartition(self.topic(name), 0)
+                end = probe.end_offsets([tp])[tp]
+                while (probe.committed(tp) or 0) < end:
+                    if time.monotonic() > deadline or not self.worker.alive:
+                        print(f"not settled: {name} committed {probe.committed(tp)} < end {end}")
+                        return False
+                    time.sleep(0.3)
+        # and until the database stops changing (Tansu under-reports end offsets: tansu.md)
+        last, since = -1, time.monotonic()
+        while time.monotonic() - since < 3 and time.monotonic() < deadline:
+            now = sum(len(i.detection_keys) for i in stored(self.database_url))
+            if now != last:
+                last, since = now, time.monotonic()
+            time.sleep(0.5)
+        return True
+
+
+def stored(database_url: str) -> list[Any]:
+    engine = database.make_engine(database_url)
+    try:
+        with SqlUnitOfWork(database.session_factory(engine)) as uow:
+            return list(uow.incidents.list(limit=None))
+    finally:
+        engine.dispose()
+
+
+def compare(case: Case, truth: Truth, *, settled: bool) -> dict[str, Any]:
+    incidents = stored(case.database_url)
+    found = Counter(signature(i.asset, i.entity, i.rule_ids, i.detection_keys, i.event_ids) for i in incidents)
+    keys = [k for i in incidents for k in i.detection_keys]
+    row = {
+        "case": case.name,
+        "incidents": f"{sum(truth.incidents.values())}/{sum(found.values())}",
+        "inc. missing": sum((truth.incidents - found).values()),
+        "inc. extra": sum((found - truth.incidents).values()),
+        "inc. duplicated": sum(n - 1 for n in found.values() if n > 1),
+        "detections": f"{len(truth.detections)}/{len(set(keys))}",
+        "det. missing": len(truth.detections - set(keys)),
+        "det. extra": len(set(keys) - truth.detections),
+        "det. duplicated": len(keys) - len(set(keys)),
+        "recovery s": ", ".join("-" if r == float("inf") else f"{r:.1f}" for r in case.recovery) or "",
+        "worker": "running" if case.worker.alive else "dead",
+        "settled": settled,
+    }
+    RESULTS.append(row)
+    print(table([row]))
+    for missing, extra in zip(sorted(truth.incidents - found), sorted(found - truth.incidents), strict=False):
+        print("first difference:", [(n, a, b) for n, (a, b) in enumerate(zip(missing, extra, strict=True)) if a != b])
+        break
+    return row
+
+
+def exact(row: dict[str, Any]) -> bool:
+    return all(row[k] == 0 for k in ("inc. missing", "inc. extra", "inc. duplicated", "det. missing",
+                                      "det. extra", "det. duplicated")) and row["settled"]
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """A Markdown table (expected/found, missing, extra, duplicated, recovery seconds)."""
+    if not rows:
+        return ""
+    heads = list(rows[0])
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    lines += ["| " + " | ".join(str(r[h]) for h in heads) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+
+class Proxy:
+    """A loopback TCP proxy in front of PostgreSQL, so the suite can stop or freeze "the database" for one
+    worker without touching the server others use: ``stop`` closes every connection and refuses new ones,
+    ``pause`` stops forwarding bytes (as SIGSTOP of the server would), ``resume`` undoes either."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = 0
+        self.paused = threading.Event()
+        self.conns: list[socket.socket] = []
+        self.listener: socket.socket | None = None
+        self.lock = threading.Lock()
+        self.listen()
+
+    def listen(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        self.port = listener.getsockname()[1]
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self.lock:
+                self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                while self.paused.is_set():
+                    time.sleep(0.05)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        assert self.listener is not None
+        self.listener.close()
+        with self.lock:
+            conns, self.conns = self.conns, []
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+                c.close()
+            except OSError:
+                pass
+
+    def pause(self) -> None:
+        self.paused.set()
+
+    def resume(self) -> None:
+        self.paused.clear()
+        if self.listener is not None and self.listener.fileno() == -1:
+            self.listen()

@@ -1,0 +1,157 @@
+"""The fault suite: the stream gives replay's incidents and detections, exactly, whatever happens around it.
+
+Each case starts `datalek run` on fresh topics and a fresh PostgreSQL database, produces the seeded stream
+(tests/faults/stream.py, 30,000 events in 300 messages at 40 messages/s) to the suite's own Apache Kafka
+broker, injects its fault from a second thread, waits until the worker has committed everything, then
+compares the database with `datalek replay` of the same file. Every case prints a row: expected/found,
+missing, extra and duplicated incidents and detections, recovery seconds (fault over -> caught up).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from tests.faults import harness
+from tests.faults.harness import Case
+
+pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.postgres]
+MESSAGES = 300  # of the default stream
+
+
+def no_fault(case: Case) -> None:
+    pass
+
+
+def kill_while_events_arrive(case: Case) -> None:
+    """kill -9 a third into the stream (an uncommitted range of up to a commit interval), restart 3 s later."""
+    case.wait_produced(MESSAGES // 3)
+    case.worker.kill()
+    case.wait_produced(MESSAGES // 3 + 75)
+    started = time.monotonic()
+    case.worker.start()
+    case.measure_recovery(started)
+
+
+def kill_after_a_detection(case: Case) -> None:
+    """kill -9 the moment a new detection reaches its topic: state and detections written, offsets not
+    yet committed (Faust commits every 2.8 s); restart at once."""
+    case.wait_produced(MESSAGES // 2)
+    seen = case.end_offsets("detections")
+    deadline = time.monotonic() + 60
+    while case.end_offsets("detections") == seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    case.worker.kill()
+    started = time.monotonic()
+    case.worker.start()
+    case.measure_recovery(started)
+
+
+def kill_twice_during_recovery(case: Case) -> None:
+    """kill -9 two-thirds in, restart, and kill -9 again as soon as it is ready (while it re-runs)."""
+    case.wait_produced(2 * MESSAGES // 3)
+    case.worker.kill()
+    case.worker.start()
+    case.worker.kill()
+    started = time.monotonic()
+    case.worker.start()
+    case.measure_recovery(started)
+
+
+def broker_restarted(case: Case) -> None:
+    """The broker stopped (SIGTERM) and started again on its data, halfway; the producer waits meanwhile."""
+    case.wait_produced(MESSAGES // 2)
+    case.hold.set()
+    case.broker.restart()
+    started = time.monotonic()
+    case.hold.clear()
+    case.measure_recovery(started)
+
+
+def broker_paused(case: Case) -> None:
+    """The broker frozen (SIGSTOP) for 20 s halfway: longer than the worker's session timeout."""
+    case.wait_produced(MESSAGES // 2)
+    case.hold.set()
+    case.broker.signal(signal.SIGSTOP)
+    try:
+        time.sleep(20)
+    finally:
+        case.broker.signal(signal.SIGCONT)
+    started = time.monotonic()
+    case.hold.clear()
+    case.measure_recovery(started)
+
+
+OUTAGE = 30  # seconds the database is away
+
+
+def postgres_stopped(case: Case) -> None:
+    """The database gone for 30 s a third into the stream: connections reset, new ones refused."""
+    case.wait_produced(MESSAGES // 3)
+    assert case.proxy is not None
+    case.proxy.stop()
+    time.sleep(OUTAGE)
+    case.proxy.resume()
+    case.measure_recovery(time.monotonic())
+
+
+def postgres_paused(case: Case) -> None:
+    """The database frozen for 30 s (bytes held, as SIGSTOP of the server would): no errors, no answers."""
+    case.wait_produced(MESSAGES // 3)
+    assert case.proxy is not None
+    case.proxy.pause()
+    time.sleep(OUTAGE)
+    case.proxy.resume()
+    case.measure_recovery(time.monotonic())
+
+
+NESTED = b"[" * 200_000 + b"]" * 200_000  # valid JSON, deeper than any decoder's recursion limit
+OVERSIZED = os.urandom(900_000)  # not UTF-8 nor JSON; as text with escapes its dead letter exceeds 1 MB
+BAD = {40: NESTED, 41: OVERSIZED, 150: b'{"events": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}", 151: OVERSIZED}
+
+CASES = [
+    pytest.param(no_fault, None, id="no fault"),
+    pytest.param(kill_while_events_arrive, None, id="kill -9 while events arrive"),
+    pytest.param(kill_after_a_detection, None, id="kill -9 after a detection"),
+    pytest.param(kill_twice_during_recovery, None, id="kill -9 twice, during recovery"),
+    pytest.param(broker_restarted, None, id="broker restarted, data kept"),
+    pytest.param(broker_paused, None, id="broker paused 20 s"),
+    pytest.param(no_fault, BAD, id="nested and oversized messages"),
+]
+
+
+@pytest.mark.parametrize(("scenario", "bad"), CASES)
+def test_the_stream_gives_exactly_the_replayed_incidents(case, fault_stream, scenario, bad):
+    path, truth = fault_stream
+    case.run(harness.messages(path, bad=bad), scenario)
+    settled = case.settle()
+    row = harness.compare(case, truth, settled=settled)
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+
+
+@pytest.mark.parametrize("scenario", [
+    pytest.param(kill_while_events_arrive, id="kill -9 while events arrive"),
+    pytest.param(kill_after_a_detection, id="kill -9 after a detection", marks=pytest.mark.xfail(reason=(
+        "measured 2026-11-30, twice: incidents and detections exact, but after the restart the consumer "
+        "group's committed offset on the detections topic stays at 1 of 42 on Tansu (not on Apache Kafka), "
+        "so a further restart records them again (idempotent)"), strict=False)),
+])
+def test_the_embedded_broker_gives_them_too_through_kills(tansu_broker, case, fault_stream, scenario):
+    path, truth = fault_stream
+    case.run(harness.messages(path), scenario)
+    row = harness.compare(case, truth, settled=case.settle())
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+
+
+@pytest.mark.parametrize("scenario", [
+    pytest.param(postgres_stopped, id="PostgreSQL stopped 30 s"),
+    pytest.param(postgres_paused, id="PostgreSQL paused 30 s"),
+])
+def test_a_database_outage_delays_the_incidents_and_loses_none(db_proxy, case, fault_stream, scenario):
+    path, truth = fault_stream
+    case.run(harness.messages(path), scenario)
+    row = harness.compare(case, truth, settled=case.settle())
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
