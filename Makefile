@@ -2,7 +2,7 @@
 PY ?= python3
 VENV ?= .venv
 
-.PHONY: run test install-dev
+.PHONY: run test faults install-dev
 
 $(VENV)/bin/python:
 	$(PY) -m venv $(VENV)
@@ -17,3 +17,8 @@ install-dev: $(VENV)/bin/python
 
 test: install-dev
 	$(VENV)/bin/python -m pytest
+
+# The fault suite (tests/faults): its own Apache Kafka broker (Java 17, jars from Maven Central) and PostgreSQL
+# (DATALEK_DATABASE_URL); minutes. .ci/run runs it after `make test`.
+faults: install-dev
+	$(VENV)/bin/python -m pytest -m faults tests/faults
