@@ -106,6 +106,7 @@ def test_syslog_over_udp_and_tcp_opens_an_incident(worker_factory, database_url,
     try:
         assert "syslog on 127.0.0.1" in receiver.stdout.readline()
         now = datetime.now(UTC).replace(microsecond=0)
+        now -= timedelta(seconds=int(now.timestamp()) % 300)  # all 12 in one 5-minute (tumbling) window
         lines = [f"<38>1 {(now + timedelta(seconds=n)).isoformat()} gw sshd 4242 - - Failed password for root "
                  f"from 203.0.113.9 port {40000 + n} ssh2" for n in range(12)]
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
