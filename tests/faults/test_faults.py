@@ -143,9 +143,10 @@ def test_the_stream_gives_exactly_the_replayed_incidents(case, fault_stream, sce
         "60 s, so the check 'everything committed' fails; a further restart records those detections again "
         "(idempotent: no duplicate). Faust's commit of the open_incidents agent; not yet understood"), strict=False)),
     pytest.param(kill_after_a_detection, id="kill -9 after a detection", marks=pytest.mark.xfail(reason=(
-        "measured 2026-11-30, twice: incidents and detections exact, but after the restart the consumer "
-        "group's committed offset on the detections topic stays at 1 of 42 on Tansu (not on Apache Kafka), "
-        "so a further restart records them again (idempotent)"), strict=False)),
+        "measured 2026-11-30 in three runs on Tansu: twice exact but the detections topic's committed offset "
+        "stuck at 1 of 42; once (CI run 2) 3 of 35 incidents and 4 of 41 detections not recorded within the "
+        "60 s settle wait and the offset stuck: after a kill -9 the open_incidents agent can stop advancing "
+        "until the next restart. Open bug, not yet understood (Faust commit/ack after restart)"), strict=False)),
 ])
 def test_the_embedded_broker_gives_them_too_through_kills(tansu_broker, case, fault_stream, scenario):
     path, truth = fault_stream
