@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from incidents.errors import IncidentError
-from incidents.text import visible as printable
+from incidents.text import visible
 from streams import schema
 from streams.parsers import FORMATS, ParseContext, Rejected, Skipped
 
@@ -99,13 +99,13 @@ def text(record: dict[str, Any], skipped: dict[str, list[str]]) -> str | None:
     """The text line for one record; skipped lines are collected and shown per program in the summary."""
     kind = record["kind"]
     if kind == "event":
-        return printable(f"event    {record['position']}  {json.dumps(record['event'], ensure_ascii=False)}")
+        return visible(f"event    {record['position']}  {json.dumps(record['event'], ensure_ascii=False)}")
     if kind == "rejected":
-        return printable(f"rejected {record['position']}  {record['reason']}: {record['line']}")
+        return visible(f"rejected {record['position']}  {record['reason']}: {record['line']}")
     if kind == "skipped":
         skipped.setdefault(record["program"], []).append(record["position"])
         return None
-    lines = [printable(f"skipped  {program} {len(positions)} line(s): {', '.join(positions[:SHOWN_POSITIONS])}"
+    lines = [visible(f"skipped  {program} {len(positions)} line(s): {', '.join(positions[:SHOWN_POSITIONS])}"
                        + (", ..." if len(positions) > SHOWN_POSITIONS else ""))
              for program, positions in sorted(skipped.items())]
     lines.append(f"summary  events {record['events']}, rejected {record['rejected']}, skipped {record['skipped']}")
@@ -128,5 +128,5 @@ def parse_command(
             if line is not None:
                 sys.stdout.write(line + "\n")
     except UsageError as e:
-        typer.echo(f"error: {printable(str(e))}", err=True)
+        typer.echo(f"error: {visible(str(e))}", err=True)
         raise typer.Exit(code=2) from e
