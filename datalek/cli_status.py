@@ -16,6 +16,7 @@ from datalek.bootstrap import Container
 from datalek.cli_common import out
 from datalek.settings import Settings
 from incidents.persistence.rows import IncidentRow
+from streams import recorder
 from streams.health import Health, broker_health
 
 
@@ -30,8 +31,14 @@ def database_health(container: Container) -> tuple[str | None, datetime | None]:
 def check(settings: Settings, *, timeout: float = 5.0) -> Health:
     container = Container(settings.model_copy(update={"database_timeout": timeout}))
     k = settings.kafka
-    consumed = [container.topics()["events"], container.topics()["detections"], *container.raw_topics().values()]
-    broker_error, partitions = broker_health(k.bootstrap_servers, group=k.app_id, topics=consumed, timeout=timeout)
+    consumed = {k.app_id: [container.topics()["events"], *container.raw_topics().values()],
+                recorder.group(k.app_id): [container.topics()["detections"]]}  # streams.recorder
+    broker_error, partitions = None, ()
+    for group, topics in consumed.items():
+        broker_error, found = broker_health(k.bootstrap_servers, group=group, topics=topics, timeout=timeout)
+        partitions += found
+        if broker_error:
+            break
     database_error, last = database_health(container)
     container.engine.dispose()
     return Health(broker_error=broker_error, database_error=database_error, last_incident_at=last,

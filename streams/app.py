@@ -1,10 +1,11 @@
-"""The Faust application: topics, the detection table and thin agents. Built by a factory, so
+"""The Faust application: topics, the detection table, thin agents and the detections recorder. Built by a factory, so
 nothing connects at import time and tests can build one app per test."""
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import logging
 import weakref
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from faust.streams import _current_event
 
 from incidents.detection import Detection
 from incidents.rules import Engine
-from streams import guard, records, retry, schema
+from streams import guard, recorder, records, retry, schema
 from streams.normalise import Normaliser
 from streams.progress import BatchView, Progress
 from streams.raw import add_raw_agents
@@ -168,19 +169,23 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             progress.mark(staged, last)
             await staged.flush(app.producer.buffer if app.in_worker else None)
 
-    @app.agent(detections)
-    async def open_incidents(stream: Any) -> None:
-        async for event in stream.events():
-            try:
-                detection = records.detection_from_wire(event.value)
-            except (KeyError, ValueError, TypeError) as e:
-                await dead_letter(event.message, f"malformed detection: {e!r}", event.value)
-                continue
-            try:
-                await _with_retry(handlers, handlers.record_detection, detection)
-            except Exception as e:  # never lose it silently: park it with the reason
-                await dead_letter(event.message, f"could not record detection: {type(e).__name__}: {e}",
-                                  event.value)
+    async def record(message: Any) -> None:
+        try:
+            detection = records.detection_from_wire(json.loads(message.value))
+        except (KeyError, ValueError, TypeError) as e:
+            await dead_letter(message, f"malformed detection: {e!r}", message.value)
+            return
+        try:
+            await _with_retry(handlers, handlers.record_detection, detection)
+        except Exception as e:  # never lose it silently: park it with the reason
+            await dead_letter(message, f"could not record detection: {type(e).__name__}: {e}", message.value)
+
+    @app.task
+    async def open_incidents() -> None:
+        # not a Faust agent: a plain consumer group that commits what it recorded (streams.recorder)
+        await recorder.run(bootstrap=config.bootstrap, topic=config.topics["detections"],
+                           group_id=recorder.group(config.app_id), session_timeout=config.session_timeout,
+                           handle=record)
 
     @app.timer(1.0)
     @retry.guarded

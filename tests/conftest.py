@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from datalek.brokers import EmbeddedBroker
+from streams import recorder
 
 EXTERNAL_BROKER = os.environ.get("DATALEK_KAFKA__BOOTSTRAP")
 POSTGRES_URL = os.environ.get("DATALEK_DATABASE_URL")
@@ -99,6 +100,10 @@ class Worker:
 
     def topic(self, name: str) -> str:
         return f"{self.prefix}.{name}"
+
+    def group(self, name: str) -> str:
+        """The consumer group that reads topic ``name``: detections are recorded by their own group."""
+        return recorder.group(self.prefix) if name == "detections" else self.prefix
 
     def start(self, timeout: float = 90) -> None:
         with self.log.open("ab") as log:

@@ -207,9 +207,9 @@ class Case:
     def settle(self, *, timeout: float = 60) -> bool:
         """Wait until the worker has committed the end of the events and the detections topics."""
         deadline = time.monotonic() + timeout
-        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.prefix,
-                           enable_auto_commit=False) as probe:
-            for name in ("events", "detections"):
+        for name in ("events", "detections"):
+            with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group(name),
+                               enable_auto_commit=False) as probe:
                 tp = TopicPartition(self.topic(name), 0)
                 end = probe.end_offsets([tp])[tp]
                 while (probe.committed(tp) or 0) < end:

@@ -71,7 +71,7 @@ def test_three_attacks_on_two_systems_open_exactly_the_expected_incidents(worker
     produce(kafka_bootstrap, worker.topic("events"),
             [encode_envelope(events[n:n + 50]) for n in range(0, len(events), 50)])
     wait_until(lambda: len(stored_incidents(database_url)) >= 2, message="two incidents")
-    wait_consumed(kafka_bootstrap, worker.prefix, [worker.topic("events"), worker.topic("detections")])
+    wait_consumed(worker, ["events", "detections"])
 
     portal, crm = stored_incidents(database_url)
     assert (portal.asset, set(portal.rule_ids)) == ("klantportaal", {"auth.repeated_failures",
@@ -98,8 +98,7 @@ def test_the_live_stream_and_the_offline_replay_yield_the_same_incidents(worker_
 
     replayed = [r for r in run(path, ReplayOptions(fmt="ecs")) if r["kind"] == "incident"]
     wait_until(lambda: len(stored_incidents(database_url)) >= len(replayed), message="the replayed incidents")
-    wait_consumed(worker.env["DATALEK_KAFKA__BOOTSTRAP"], worker.prefix,
-                  [worker.topic("events"), worker.topic("detections")])
+    wait_consumed(worker, ["events", "detections"])
     streamed = [{"id": i.id, "asset": i.asset, "entity": i.entity, "rule_ids": list(i.rule_ids),
                  "detections": list(i.detection_keys), "event_ids": list(i.event_ids),
                  "opened_at": i.opened_at.isoformat(), "last_activity_at": i.last_activity_at.isoformat()}

@@ -28,8 +28,7 @@ def test_the_stream_and_the_replay_agree_on_affected_accounts_and_unknown_assets
     assert [r["kind"] for r in records].count("update") == 2
     assert records[-1]["unknown_assets"] == ["fs-archief-02"]
     wait_until(lambda: len(stored_incidents(database_url)) >= len(replayed), message="the replayed incidents")
-    wait_consumed(worker.env["DATALEK_KAFKA__BOOTSTRAP"], worker.prefix,
-                  [worker.topic("events"), worker.topic("detections")])
+    wait_consumed(worker, ["events", "detections"])
     streamed = [{"id": i.id, "asset": i.asset, "asset_known": i.asset_known, "affected": i.affected.to_dict(),
                  "event_ids": list(i.event_ids), "detections": list(i.detection_keys)}
                 for i in stored_incidents(database_url)]

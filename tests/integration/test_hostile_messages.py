@@ -39,7 +39,7 @@ def test_nested_and_oversized_messages_cost_one_dead_letter_each(worker_factory,
     assert oversized.decode().startswith(dead[1]["payload"]) and len(dead[1]["payload"]) > 800_000
 
     wait_until(lambda: count_incidents(database_url) == 1, message="the incident of the good events")
-    wait_consumed(kafka_bootstrap, worker.prefix, [worker.topic("events"), worker.topic("detections")])
+    wait_consumed(worker, ["events", "detections"])
     from sqlalchemy import create_engine, func, select
 
     engine = create_engine(database_url)

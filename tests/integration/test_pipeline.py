@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select
 
 from datalek.cli import SCENARIO
 from incidents.persistence.rows import DetectionRow, IncidentRow, OutboxRow
-from tests.conftest import wait_until
+from tests.conftest import Worker, wait_until
 
 pytestmark = pytest.mark.kafka
 
@@ -34,15 +34,20 @@ def count_incidents(database_url: str) -> int:
         engine.dispose()
 
 
-def wait_consumed(bootstrap: str, group: str, topics: list[str], timeout: float = 60) -> None:
-    """Wait until the worker's consumer group has committed the end offset of every partition."""
+def wait_consumed(worker: Worker, names: list[str], timeout: float = 60) -> None:
+    """Wait until the worker has committed the end offset of every partition of the topics ``names``
+    (events: Faust's group; detections: the recorder's, streams.recorder)."""
     from kafka import TopicPartition
 
-    with KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False) as probe:
-        parts = [TopicPartition(t, p) for t in topics for p in probe.partitions_for_topic(t) or ()]
-        end = probe.end_offsets(parts)
-        wait_until(lambda: all((probe.committed(tp) or 0) >= end[tp] for tp in parts),
-                   timeout=timeout, message=f"group {group} to consume {topics}")
+    for name in names:
+        topic, group = worker.topic(name), worker.group(name)
+        with KafkaConsumer(bootstrap_servers=worker.env["DATALEK_KAFKA__BOOTSTRAP"], group_id=group,
+                           enable_auto_commit=False) as probe:
+            parts = [TopicPartition(topic, p) for p in probe.partitions_for_topic(topic) or ()]
+            end = probe.end_offsets(parts)
+            wait_until(lambda probe=probe, parts=parts, end=end: all((probe.committed(tp) or 0) >= end[tp]
+                                                                      for tp in parts),
+                       timeout=timeout, message=f"group {group} to consume {topic}")
 
 
 def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 60) -> list[dict]:
@@ -73,8 +78,7 @@ def test_events_produced_to_kafka_open_one_incident_and_a_replay_adds_none(worke
         assert row.entity == "source.ip=203.0.113.77"
 
     produce(kafka_bootstrap, worker.topic("events"), events)  # the same events again
-    wait_consumed(kafka_bootstrap, worker.prefix, [worker.topic("events")])
-    wait_consumed(kafka_bootstrap, worker.prefix, [worker.topic("detections")])
+    wait_consumed(worker, ["events", "detections"])
     opened = read_topic(kafka_bootstrap, worker.topic("incident-events"), expect=1)
     assert opened[0]["kind"] == "IncidentOpened" and opened[0]["incident_id"] == row.id
     with engine.connect() as conn:
