@@ -40,7 +40,7 @@ from streams import schema
 from streams.kafka_admin import ensure_topics
 
 T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
-NAMES = ("events", "detections", "dead-letter", "incident-events")
+NAMES = ("events", "by-key", "detections", "dead-letter", "incident-events")
 
 
 def synthetic(n: int, rng: random.Random) -> dict[str, Any]:
@@ -101,15 +101,24 @@ async def plain_consumer(bootstrap: str, topic: str, events: int) -> tuple[float
 
 
 class Meter:
-    """Wraps the rule engine (same ``detect``) and the staged table writes: counts events, detections and
-    rule-state writes (changelog records); times from the first message in to the last changelog record
-    acknowledged by the broker, then ends the worker."""
+    """Wraps the rule engine (same ``route_keys`` and ``detect``) and the staged table writes: counts events
+    routed, event copies run, detections and rule-state writes (changelog records); times from the first
+    message in to the last changelog record acknowledged by the broker, then ends the worker."""
 
     def __init__(self, engine: Any, expected: int, result: Path) -> None:
         self.engine, self.expected, self.result = engine, expected, result
-        self.seen = self.detections = self.writes = 0
+        self.routed = self.copies = self.seen = self.detections = self.writes = 0
         self.start = 0.0
         self.finishing = False
+        self.app: Any = None
+
+    def route_keys(self, event: Any) -> list[str]:
+        keys = self.engine.route_keys(event)
+        self.routed += 1
+        self.copies += len(keys)
+        if self.routed >= self.expected and self.seen >= self.copies and self.app is not None:
+            self.flushed(self.app, 0)  # the last events had no copies: nothing more will be flushed
+        return keys
 
     def detect(self, states: Any, events: Any, **options: Any) -> list[Any]:
         found = self.engine.detect(states, events, **options)
@@ -122,7 +131,7 @@ class Meter:
 
     def flushed(self, app: Any, writes: int) -> None:
         self.writes += writes
-        if self.seen >= self.expected and not self.finishing:
+        if self.routed >= self.expected and self.seen >= self.copies and not self.finishing:
             self.finishing = True
             asyncio.ensure_future(self.finish(app))
 
@@ -131,7 +140,8 @@ class Meter:
             await app.producer.buffer.flush()
         await asyncio.sleep(0.01)  # the buffer's sender may still hold the last record it took
         await app.producer.flush()  # every changelog record acknowledged
-        self.result.write_text(json.dumps({"seconds": time.perf_counter() - self.start, "events": self.seen,
+        self.result.write_text(json.dumps({"seconds": time.perf_counter() - self.start, "events": self.routed,
+                                           "copies": self.seen,
                                            "detections": self.detections, "writes": self.writes}))
         os._exit(0)  # the measurement is taken; no graceful shutdown needed
 
@@ -151,6 +161,7 @@ def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
     handlers = stream_app.Handlers(record_detection=lambda d: None, pending_outbox=list,
                                    mark_published=lambda ids: None, is_transient=lambda e: False)
     app = stream_app.build_app(config, handlers)
+    meter.app = app
 
     class FirstMessage(faust.Sensor):
         def on_message_in(self, tp: Any, offset: int, message: Any) -> None:

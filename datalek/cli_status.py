@@ -16,7 +16,7 @@ from datalek.bootstrap import Container
 from datalek.cli_common import out
 from datalek.settings import Settings
 from incidents.persistence.rows import IncidentRow
-from streams import recorder
+from streams import plain_consumer
 from streams.health import Health, broker_health
 
 
@@ -31,8 +31,10 @@ def database_health(container: Container) -> tuple[str | None, datetime | None]:
 def check(settings: Settings, *, timeout: float = 5.0) -> Health:
     container = Container(settings.model_copy(update={"database_timeout": timeout}))
     k = settings.kafka
-    consumed = {k.app_id: [container.topics()["events"], *container.raw_topics().values()],
-                recorder.group(k.app_id): [container.topics()["detections"]]}  # streams.recorder
+    topics = container.topics()
+    consumed = {plain_consumer.group(k.app_id, "route"): [topics["events"]],  # streams.app: one group per stage
+                k.app_id: [topics["by-key"], *container.raw_topics().values()],
+                plain_consumer.group(k.app_id, "incidents"): [topics["detections"]]}
     broker_error, partitions = None, ()
     for group, topics in consumed.items():
         broker_error, found = broker_health(k.bootstrap_servers, group=group, topics=topics, timeout=timeout)

@@ -1,5 +1,8 @@
-"""The Faust application: topics, the detection table, thin agents and the detections recorder. Built by a factory, so
-nothing connects at import time and tests can build one app per test."""
+"""The worker: routes events by where their state lives, runs the rules, records the detections.
+
+events --route (plain consumer group)--> by-key --detect_events (Faust agent, rule-state table)-->
+detections --open_incidents (plain consumer group)--> database. Built by a factory, so nothing connects at
+import time and tests can build one app per test."""
 
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from faust.streams import _current_event
 
 from incidents.detection import Detection
 from incidents.rules import Engine
-from streams import guard, recorder, records, retry, schema
+from streams import guard, plain_consumer, records, retry, schema
+from streams import route as routing
 from streams.normalise import Normaliser
 from streams.progress import BatchView, Progress
 from streams.raw import add_raw_agents
@@ -112,8 +116,6 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         broker_request_timeout=max(30.0, config.session_timeout), stream_wait_empty=False,
         consumer_auto_offset_reset="earliest",
     )
-    topic = {name: app.topic(t, key_serializer="raw", value_serializer="raw")
-             for name, t in config.topics.items()}
     detections = app.topic(config.topics["detections"], key_serializer="raw", value_serializer="json")
     # JSON state per rule and group (incidents.rules.shapes), changelog-backed
     states = app.Table("rule-state", default=None, partitions=config.partitions)
@@ -130,30 +132,65 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     add_raw_agents(app, raw_topics=config.raw_topics, events_topic=config.topics["events"],
                    dead_letter=dead_letter, normaliser=config.normaliser)
 
-    @app.agent(topic["events"])
+    by_key = app.topic(config.topics["by-key"], key_serializer="raw", value_serializer="raw")
+
+    async def route(message: Any) -> None:
+        """One events message -> a copy per route key on ``by-key`` (streams.route), its source attached."""
+        valid, rejected = guard.read_message(message.value, limit=config.max_message_bytes,
+                                             normaliser=config.normaliser)
+        for item in rejected:
+            await dead_letter(message, item.reason, item.payload, item.index)
+        try:
+            out = routing.copies(config.engine, valid)
+        except Exception as e:  # a bug, or input the schema let through: one dead letter, no event values logged
+            log.error("rules failed routing a message of %d events (%s)", len(valid), type(e).__name__)
+            await dead_letter(message, f"rules failed on this message ({type(e).__name__})",
+                              [dict(event.fields) for event in valid])
+            return
+        headers = {routing.HEADER: routing.header(message.partition, message.offset)}
+        for copy in out:
+            await by_key.send(key=copy.key.encode(), value=schema.encode_envelope(copy.events), headers=headers)
+
+    @app.task
+    async def route_events() -> None:
+        # a plain consumer group: the copies are flushed before their source offsets are committed
+        await plain_consumer.run(bootstrap=config.bootstrap, topic=config.topics["events"],
+                                 group_id=plain_consumer.group(config.app_id, "route"),
+                                 session_timeout=config.session_timeout, handle=route,
+                                 before_commit=app.producer.flush)
+
+    @app.agent(by_key)
     async def detect_events(stream: Any) -> None:
-        # One Kafka message carries an envelope of many events, and the rule state is written once per
-        # batch of messages: both per-message costs (Faust's event, a changelog record per key) are shared.
-        # Each message changes the state once, through restarts (streams.progress).
+        # One Kafka message carries an envelope of one route key's events, and the rule state is written once
+        # per batch of messages: both per-message costs (Faust's event, a changelog record per key) are
+        # shared. Each message changes the state once, through restarts (streams.progress) and through
+        # copies the route stage sent again (streams.route).
         progress = Progress(app, states)
         async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
-            view = BatchView(states)
+            view, sources = BatchView(states), routing.SourceView(states)
             staged, last = Staged(view), dict[Any, Any]()  # last: source partition -> its last event
             for event in batch:
                 if not await progress.admit(event.message):
                     continue
                 view.at(event.message)
                 last[event.message.tp] = event
+                route_key = (event.message.key or b"").decode("utf-8", errors="replace")
+                source = routing.source_of(event.headers)
+                if source is None:
+                    await dead_letter(event.message, "by-key message without its source position", event.value)
+                    continue
+                if not sources.admit(route_key, source, event):  # sent again by the route stage
+                    continue
                 valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes,
-                                                     normaliser=config.normaliser)
+                                                     normaliser=routing.as_normalised)
                 for item in rejected:
                     await dead_letter(event.message, item.reason, item.payload, item.index)
                 staged.source = event
                 # sent before the state is written: after a crash the batch is run again from the old
                 # state and fires again (detections are idempotent by key) instead of not at all
-                found = guard.detect(config.engine, staged, valid, holds=view.holds)
+                found = guard.detect(config.engine, staged, valid, holds=routing.holds(route_key, view.holds))
                 if isinstance(found, schema.Rejected):  # one bad message costs one dead letter, not the batch
                     await dead_letter(event.message, found.reason, found.payload)
                     continue
@@ -165,7 +202,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 continue
             if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
                 await app.producer.flush()
-            # one table write per touched key per batch, then the markers, before the batch is acked
+            # one table write per touched key per batch, then the source offsets and the markers
+            sources.stage(staged)
             progress.mark(staged, last)
             await staged.flush(app.producer.buffer if app.in_worker else None)
 
@@ -182,10 +220,10 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
 
     @app.task
     async def open_incidents() -> None:
-        # not a Faust agent: a plain consumer group that commits what it recorded (streams.recorder)
-        await recorder.run(bootstrap=config.bootstrap, topic=config.topics["detections"],
-                           group_id=recorder.group(config.app_id), session_timeout=config.session_timeout,
-                           handle=record)
+        # not a Faust agent: a plain consumer group that commits what it recorded (streams.plain_consumer)
+        await plain_consumer.run(bootstrap=config.bootstrap, topic=config.topics["detections"],
+                                 group_id=plain_consumer.group(config.app_id, "incidents"),
+                                 session_timeout=config.session_timeout, handle=record)
 
     @app.timer(1.0)
     @retry.guarded

@@ -8,7 +8,7 @@ import time
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-TOPICS = ("events", "detections", "incident-events", "dead-letter")
+TOPICS = ("events", "by-key", "detections", "incident-events", "dead-letter")
 
 
 class BrokerUnavailable(Exception):

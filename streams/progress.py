@@ -76,7 +76,7 @@ class BatchView:
         return self._load(key)[1].get(self.partition, -1) >= self.offset
 
     def __setitem__(self, key: str, state: Any) -> None:
-        if key.startswith(MARKER):
+        if key.startswith("@"):  # markers and source offsets (streams.route): no rule state
             self.table[key] = state
             return
         applied = {**self._load(key)[1], **self.high}

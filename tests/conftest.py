@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from datalek.brokers import EmbeddedBroker
-from streams import recorder
+from streams import plain_consumer
 
 EXTERNAL_BROKER = os.environ.get("DATALEK_KAFKA__BOOTSTRAP")
 POSTGRES_URL = os.environ.get("DATALEK_DATABASE_URL")
@@ -102,8 +102,10 @@ class Worker:
         return f"{self.prefix}.{name}"
 
     def group(self, name: str) -> str:
-        """The consumer group that reads topic ``name``: detections are recorded by their own group."""
-        return recorder.group(self.prefix) if name == "detections" else self.prefix
+        """The consumer group that reads topic ``name`` (streams.app): events are routed and detections
+        recorded by plain consumer groups, the rest by Faust's."""
+        stage = {"events": "route", "detections": "incidents"}.get(name)
+        return plain_consumer.group(self.prefix, stage) if stage else self.prefix
 
     def start(self, timeout: float = 90) -> None:
         with self.log.open("ab") as log:

@@ -9,7 +9,7 @@ offline replay and in tests, so replaying a file gives the detections the stream
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -120,8 +120,35 @@ class Engine:
                 self._observe(states, event, matchers, found, holds)
         return found
 
+    def route_keys(self, event: SecurityEvent) -> list[str]:
+        """Where the state ``event`` changes lives: the distinct ``asset|group`` parts of its state keys (the
+        key without the rule id). The stream sends each event to the partition of each of its route keys
+        (streams.route), so a group's state is in one place however the events were partitioned."""
+        matchers = self.candidates(event)
+        if not matchers:
+            return []
+        return list(dict.fromkeys(key.split("|", 1)[1] for _, _, _, _, key in self._matches(event, matchers)))
+
     def _observe(self, states: MutableMapping[str, Any], event: SecurityEvent, matchers: list[_Matcher],
                  found: list[Detection], holds: Callable[[str], bool] | None) -> None:
+        for m, asset, group, hit, key in self._matches(event, matchers):
+            if holds is not None and holds(key):
+                continue
+            step = m.rule.steps[m.step]
+            old = states.get(key) or _EMPTY
+            state, fired = OBSERVE[m.rule.kind](m.rule, m.step, old, hit)
+            detection = _detection(m.rule, key, group, asset, fired, event, self.inventory) if fired else None
+            if step.affected and (detection or state.get("f") is not None):  # cheap test first: most never fired
+                make = partial(_detection, m.rule, key, group, asset, event=event, inventory=self.inventory)
+                state, detection = _affected(m.rule, step, state, detection, hit, event, make)
+            if state is not old:  # unchanged state is not written (no table write, no changelog record)
+                states[key] = state
+            if detection:
+                found.append(detection)
+
+    def _matches(self, event: SecurityEvent, matchers: list[_Matcher]
+                 ) -> Iterator[tuple[_Matcher, str | None, str, Hit, str]]:
+        """The steps ``event`` matches, with its asset, group, hit and state key."""
         asset: Any = ...  # resolved once, only when a condition matched
         tested: dict[Predicate, bool] = {}
         groups: dict[tuple[tuple[str, str], ...], str | None] = {}  # steps often share them: made once
@@ -134,8 +161,7 @@ class Engine:
                 continue
             if asset is ...:
                 asset = self.inventory.asset_of(event)
-            step = m.rule.steps[m.step]
-            if step.personal_data and not self.inventory.holds_personal_data(asset):
+            if m.rule.steps[m.step].personal_data and not self.inventory.holds_personal_data(asset):
                 continue
             group = groups[m.group] if m.group in groups else groups.setdefault(m.group, _group(m.group, event))
             if group is None:
@@ -143,19 +169,7 @@ class Engine:
             hit = hits[m.hit] if m.hit in hits else hits.setdefault(m.hit, _hit(m.hit, event))
             if hit is None:
                 continue
-            key = f"{m.rule.id}|{(asset or '-') if m.rule.per_asset else '*'}|{group}"
-            if holds is not None and holds(key):
-                continue
-            old = states.get(key) or _EMPTY
-            state, fired = OBSERVE[m.rule.kind](m.rule, m.step, old, hit)
-            detection = _detection(m.rule, key, group, asset, fired, event, self.inventory) if fired else None
-            if step.affected and (detection or state.get("f") is not None):  # cheap test first: most never fired
-                make = partial(_detection, m.rule, key, group, asset, event=event, inventory=self.inventory)
-                state, detection = _affected(m.rule, step, state, detection, hit, event, make)
-            if state is not old:  # unchanged state is not written (no table write, no changelog record)
-                states[key] = state
-            if detection:
-                found.append(detection)
+            yield m, asset, group, hit, f"{m.rule.id}|{(asset or '-') if m.rule.per_asset else '*'}|{group}"
 
 
 def _compiled(cache: dict[str, Predicate], cond: Condition) -> Predicate:

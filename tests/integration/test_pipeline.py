@@ -36,7 +36,7 @@ def count_incidents(database_url: str) -> int:
 
 def wait_consumed(worker: Worker, names: list[str], timeout: float = 60) -> None:
     """Wait until the worker has committed the end offset of every partition of the topics ``names``
-    (events: Faust's group; detections: the recorder's, streams.recorder)."""
+    (each topic by the consumer group of its stage, tests.conftest.Worker.group)."""
     from kafka import TopicPartition
 
     for name in names:

@@ -1,13 +1,14 @@
-"""Detections -> incidents: a plain Kafka consumer group beside the Faust agents (streams.app).
+"""A plain Kafka consumer group for a stage of the worker that needs no table: route the events
+(streams.route) and record the detections (streams.app).
 
 Faust acknowledges a message when its agent moves on and commits only contiguous acknowledged offsets;
 across a kill -9 and the rebalance after it, a message it skips as stale (acknowledged, never handled) or
-never delivers leaves the detections topic uncommitted, or its detection unrecorded, until the next
-restart (tests/faults/README.md). Recording a detection is idempotent by its key, so this path needs no
-more than at-least-once, and a consumer that does exactly that is small: read a batch, record each
-detection (``handle`` retries while the database is down and dead-letters what cannot be recorded), then
-commit what was handled. A crash re-delivers at most one batch; a rebalance hands the uncommitted rest of
-a partition to its next owner.
+never delivers left the detections topic uncommitted, or its detection unrecorded, until the next restart
+(tests/faults/README.md). These stages are at-least-once and their effects idempotent (a detection by its
+key, a routed copy by its source position), so a consumer that does exactly that is small: read a batch,
+handle each message (the handler retries while the database is down and dead-letters what it cannot
+handle), run ``before_commit`` (flush what was produced), then commit. A crash re-delivers at most one
+batch; a rebalance hands the uncommitted rest of a partition to its next owner.
 """
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ MAX_RECORDS = 100  # per poll: what a crash can make run again
 POLL_MS = 1000
 
 
-def group(app_id: str) -> str:
-    """The consumer group that records detections (Faust's own group, ``app_id``, has its own protocol)."""
-    return f"{app_id}.incidents"
+def group(app_id: str, stage: str) -> str:
+    """The consumer group of a stage (``route``, ``incidents``); Faust's own group, ``app_id``, has its own
+    assignment protocol, so these have their own groups."""
+    return f"{app_id}.{stage}"
 
 
 async def run(*, bootstrap: str, topic: str, group_id: str, session_timeout: float,
-              handle: Callable[[Any], Awaitable[None]], pause: float = 1.0) -> None:
-    """Record every message of ``topic`` through ``handle`` and commit it after; runs until cancelled."""
+              handle: Callable[[Any], Awaitable[None]],
+              before_commit: Callable[[], Awaitable[None]] | None = None, pause: float = 1.0) -> None:
+    """Run every message of ``topic`` through ``handle`` and commit it after (after ``before_commit``, e.g.
+    flushing what ``handle`` produced); runs until cancelled."""
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False,
         auto_offset_reset="earliest", max_poll_records=MAX_RECORDS,
@@ -45,26 +49,29 @@ async def run(*, bootstrap: str, topic: str, group_id: str, session_timeout: flo
             await consumer.start()
             break
         except KafkaError as e:
-            log.warning("detections consumer cannot start (%s); trying again", type(e).__name__)
+            log.warning("consumer of %s cannot start (%s); trying again", topic, type(e).__name__)
             await asyncio.sleep(pause)
     try:
         while True:
             try:
-                await _poll_once(consumer, handle)
+                await _poll_once(consumer, handle, before_commit)
             except KafkaError as e:  # broker gone or paused: the uncommitted rest comes again
-                log.warning("detections consumer: %s; polling again", type(e).__name__)
+                log.warning("consumer of %s: %s; polling again", topic, type(e).__name__)
                 await asyncio.sleep(pause)
     finally:
         await consumer.stop()
 
 
-async def _poll_once(consumer: AIOKafkaConsumer, handle: Callable[[Any], Awaitable[None]]) -> None:
+async def _poll_once(consumer: AIOKafkaConsumer, handle: Callable[[Any], Awaitable[None]],
+                     before_commit: Callable[[], Awaitable[None]] | None) -> None:
     batches = await consumer.getmany(timeout_ms=POLL_MS)
     for tp, records in batches.items():
         for record in records:
             await handle(record)
+        if before_commit is not None:
+            await before_commit()
         try:
             await consumer.commit({tp: records[-1].offset + 1})
         except (CommitFailedError, IllegalStateError) as e:  # the partition moved meanwhile
-            log.info("detections %s-%s moved to another worker before commit (%s): it re-delivers them",
+            log.info("%s-%s moved to another worker before commit (%s): it runs them again",
                      tp.topic, tp.partition, type(e).__name__)

@@ -1,0 +1,107 @@
+"""State where its key lives: events are re-keyed by where the rule state they change lives.
+
+A rule's state key is ``rule|asset|group`` (``incidents.rules.engine``); producers key the events topic by
+host, by asset or not at all, so one group's events (brute force over two load-balanced hosts, one user
+across systems) can arrive on several partitions and, with several workers, in several processes. The
+``route`` stage (a plain consumer group, ``streams.plain_consumer``) sends a copy of each event to the ``by-key``
+topic under each of its route keys (``asset|group``, the state key without the rule); the detection agent
+reads ``by-key``, whose partitions its table shares, and runs only the rules of the copy's route key, so
+every group's state has exactly one home whatever the partitioning and the number of workers.
+
+Exactly once across the two stages: a copy carries its source position (events partition and offset), and
+copies of one source partition reach one route key in source order; a route stage that runs a range again
+(crash, rebalance) re-sends copies the detection stage already applied, which it skips by the highest
+source offset recorded per route key and source partition (``SourceView``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from incidents.rules import Engine
+from incidents.security_event import SecurityEvent
+
+HEADER = "datalek-source"  # Kafka header of a copy: b"<partition>:<offset>" of its events message
+SOURCE = "@source|"  # table key prefix: per route key, the highest applied source offset per partition
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    key: str  # route key: asset|group
+    events: list[dict[str, Any]]  # flat ECS fields, normalised, with their event.id
+
+
+def copies(engine: Engine, events: Iterable[SecurityEvent]) -> list[Copy]:
+    """One copy per route key, with the events (in order) whose state lives under it. Events no rule
+    state changes are dropped here: the detection stage would skip them anyway."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        keys = engine.route_keys(event)
+        if keys:
+            fields = {**event.fields, "event.id": event.id}  # the id survives re-reading the copy
+            for key in keys:
+                by_key.setdefault(key, []).append(fields)
+    return [Copy(key, events) for key, events in by_key.items()]
+
+
+def header(partition: int, offset: int) -> bytes:
+    return f"{partition}:{offset}".encode()
+
+
+def source_of(headers: Any) -> tuple[str, int] | None:
+    """(partition, offset) from a copy's headers (a mapping or a list of pairs), or None."""
+    try:
+        value = dict(headers or ()).get(HEADER)
+        partition, offset = bytes(value).decode().split(":")
+        return partition, int(offset)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def holds(route_key: str, applied: Callable[[str], bool]) -> Callable[[str], bool]:
+    """The engine's ``holds`` for a copy: true (leave alone) for state keys that do not live under
+    ``route_key`` (another copy of the event goes there) and for those ``applied`` says hold it already."""
+    return lambda key: key.split("|", 1)[1] != route_key or applied(key)
+
+
+@dataclass(frozen=True, slots=True)
+class _AsIs:
+    event: dict[str, Any]
+
+
+def as_normalised(flat: dict[str, Any]) -> _AsIs:
+    """The normaliser for copies: their fields were normalised when the route stage read the original."""
+    return _AsIs(flat)
+
+
+class SourceView:
+    """Per route key, the highest source offset applied per source partition: stored in the table
+    (``@source|<route key>``) and raised during a batch; ``stage`` writes the batch's after its state."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.batch: dict[str, dict[str, int]] = {}  # route key -> partition -> highest offset this batch
+        self.last: dict[str, Any] = {}  # route key -> its last event in this batch (for the changelog)
+
+    def _stored(self, key: str) -> Mapping[str, int]:
+        value = self.table.get(SOURCE + key)
+        return value if isinstance(value, dict) else {}
+
+    def admit(self, key: str, source: tuple[str, int], event: Any) -> bool:
+        """True for a copy not applied yet (then recorded as applied in this batch)."""
+        partition, offset = source
+        seen = self.batch.get(key, {}).get(partition)
+        if seen is None:
+            seen = self._stored(key).get(partition, -1)
+        if offset <= seen:
+            return False
+        self.batch.setdefault(key, {})[partition] = offset
+        self.last[key] = event
+        return True
+
+    def stage(self, staged: Any) -> None:
+        for key, highs in self.batch.items():
+            staged.source = self.last[key]
+            staged[SOURCE + key] = {**self._stored(key), **highs}
