@@ -153,7 +153,7 @@ class Case:
             return int(probe.end_offsets([tp])[tp])
 
     def committed(self) -> int:
-        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.prefix,
+        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group("events"),
                            enable_auto_commit=False) as probe:
             return int(probe.committed(TopicPartition(self.topic("events"), 0)) or 0)
 
@@ -205,9 +205,10 @@ class Case:
             producer.close()
 
     def settle(self, *, timeout: float = 60) -> bool:
-        """Wait until the worker has committed the end of the events and the detections topics."""
+        """Wait until each stage has committed the end of its topic: events (route), by-key (detection),
+        detections (recording)."""
         deadline = time.monotonic() + timeout
-        for name in ("events", "detections"):
+        for name in ("events", "by-key", "detections"):
             with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group(name),
                                enable_auto_commit=False) as probe:
                 tp = TopicPartition(self.topic(name), 0)
