@@ -92,16 +92,16 @@ def case(request: pytest.FixtureRequest, fault_database: str, tmp_path: Path) ->
         proxy = request.getfixturevalue("db_proxy")
         worker_url = make_url(fault_database).set(host="127.0.0.1", port=proxy.port).render_as_string(
             hide_password=False)
-    worker = harness.FaultWorker(broker.bootstrap, worker_url, tmp_path)
+    marker = request.node.get_closest_marker("partitions")
+    extra = {"DATALEK_KAFKA__PARTITIONS": str(marker.args[0])} if marker else {}
+    worker = harness.FaultWorker(broker.bootstrap, worker_url, tmp_path, **extra)
     name = request.node.callspec.id if hasattr(request.node, "callspec") else request.node.name
     run = harness.Case(f"{name} (Tansu)" if on_tansu else name, broker, worker, fault_database)
     run.proxy = proxy
     try:
         yield run
     finally:
-        worker.stop()
-        if worker.alive:
-            worker.kill()
+        run.stop_all()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,13 @@ class Broker:
 class FaultWorker(Worker):
     """`datalek run` that can be killed with SIGKILL and started again (waits for a new "Ready")."""
 
+    def sibling(self) -> FaultWorker:
+        """Another worker of the same deployment: same topics, consumer groups, database and settings."""
+        other = FaultWorker.__new__(FaultWorker)
+        other.prefix, other.env, other.workdir, other.process = self.prefix, dict(self.env), self.workdir, None
+        other.log = self.workdir / f"worker-{self.prefix}-{uuid.uuid4().hex[:4]}.log"
+        return other
+
     def start(self, timeout: float = 90) -> None:
         ready = self.log.read_text(errors="replace").count("Worker]: Ready") if self.log.exists() else 0
         with self.log.open("ab") as log:
@@ -109,16 +117,37 @@ class FaultWorker(Worker):
         return self.process is not None and self.process.poll() is None
 
 
-def messages(path: Path, *, bad: dict[int, bytes] | None = None) -> list[bytes]:
-    """The stream as Kafka messages of ENVELOPE events; ``bad`` inserts raw messages before an index."""
+Message = tuple[bytes | None, bytes]  # Kafka key (None: the producer spreads them), value
+
+
+def _events(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as lines:  # parsed as `datalek ingest` and `datalek replay` parse it
-        events = [dict(r.event) for r in FORMATS["ecs"](lines, context=ParseContext(source=path.name))
-                  if not isinstance(r, Rejected)]
+        return [dict(r.event) for r in FORMATS["ecs"](lines, context=ParseContext(source=path.name))
+                if not isinstance(r, Rejected)]
+
+
+def messages(path: Path, *, bad: dict[int, bytes] | None = None) -> list[Message]:
+    """The stream as unkeyed Kafka messages of ENVELOPE events; ``bad`` inserts raw messages before an index."""
+    events = _events(path)
     good = [encode_envelope(events[n:n + ENVELOPE]) for n in range(0, len(events), ENVELOPE)]
-    out: list[bytes] = []
+    out: list[Message] = []
     for n, value in enumerate(good):
-        out.extend([bad[n]] if bad and n in bad else [])
-        out.append(value)
+        out.extend([(None, bad[n])] if bad and n in bad else [])
+        out.append((None, value))
+    return out
+
+
+def keyed_messages(path: Path) -> list[Message]:
+    """The stream as `datalek ingest` sends it: envelopes per asset, keyed by the asset."""
+    out: list[Message] = []
+    pending: dict[str, list[dict[str, Any]]] = {}
+    for event in _events(path):
+        asset = str(event.get("datalek.asset") or event.get("host.name"))
+        batch = pending.setdefault(asset, [])
+        batch.append(event)
+        if len(batch) == ENVELOPE:
+            out.append((asset.encode(), encode_envelope(pending.pop(asset))))
+    out += [(asset.encode(), encode_envelope(batch)) for asset, batch in pending.items()]
     return out
 
 
@@ -135,9 +164,27 @@ class Case:
     recovery: list[float] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
     proxy: Proxy | None = None  # the worker's way to the database, when the case cuts it
+    others: list[FaultWorker] = field(default_factory=list)  # further workers of the deployment
+
+    def add_worker(self) -> FaultWorker:
+        other = self.worker.sibling()
+        self.others.append(other)
+        other.start()
+        return other
 
     def topic(self, name: str) -> str:
         return self.worker.topic(name)
+
+    @property
+    def alive(self) -> bool:
+        """Some worker of the deployment runs."""
+        return any(w.alive for w in (self.worker, *self.others))
+
+    def stop_all(self) -> None:
+        for w in (self.worker, *self.others):
+            w.stop()
+            if w.alive:
+                w.kill()
 
     # -- used by scenarios (second thread) ---------------------------------------------------------------
     def wait_produced(self, n: int, timeout: float = 120) -> None:
@@ -147,15 +194,20 @@ class Case:
                 raise AssertionError(f"{n} messages not produced in {timeout}s")
             time.sleep(0.02)
 
+    def partitions(self, probe: KafkaConsumer, name: str) -> list[TopicPartition]:
+        topic = self.topic(name)
+        return [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or {0})]
+
     def end_offsets(self, name: str) -> int:
+        """The topic's end offsets, summed over its partitions."""
         with KafkaConsumer(bootstrap_servers=self.broker.bootstrap) as probe:
-            tp = TopicPartition(self.topic(name), 0)
-            return int(probe.end_offsets([tp])[tp])
+            return sum(probe.end_offsets(self.partitions(probe, name)).values())
 
     def committed(self) -> int:
+        """What the route stage has committed of the events topic, summed over its partitions."""
         with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group("events"),
                            enable_auto_commit=False) as probe:
-            return int(probe.committed(TopicPartition(self.topic("events"), 0)) or 0)
+            return sum(probe.committed(tp) or 0 for tp in self.partitions(probe, "events"))
 
     def measure_recovery(self, since: float, timeout: float = 120) -> None:
         """Seconds from ``since`` until the worker has committed what was produced at ``since``."""
@@ -169,7 +221,7 @@ class Case:
         self.recovery.append(float("inf"))
 
     # -- the run ---------------------------------------------------------------------------------------
-    def run(self, values: list[bytes], scenario: Callable[[Case], None] | None = None) -> None:
+    def run(self, values: list[Message], scenario: Callable[[Case], None] | None = None) -> None:
         self.worker.start()
         thread = threading.Thread(target=self._scenario, args=(scenario,), daemon=True) if scenario else None
         if thread:
@@ -186,10 +238,10 @@ class Case:
         except BaseException as e:  # reported by run()
             self.errors.append(e)
 
-    def _produce(self, values: list[bytes]) -> None:
+    def _produce(self, values: list[Message]) -> None:
         producer = KafkaProducer(bootstrap_servers=self.broker.bootstrap, max_request_size=2 * 1024 * 1024)
         try:
-            for value in values:
+            for key, value in values:
                 if self.hold.is_set():
                     producer.flush()
                     producer.close()
@@ -197,7 +249,7 @@ class Case:
                         time.sleep(0.05)
                     producer = KafkaProducer(bootstrap_servers=self.broker.bootstrap,
                                              max_request_size=2 * 1024 * 1024)
-                producer.send(self.topic("events"), value=value)
+                producer.send(self.topic("events"), key=key, value=value)
                 self.produced += 1
                 time.sleep(1 / RATE)
             producer.flush()
@@ -211,13 +263,13 @@ class Case:
         for name in ("events", "by-key", "detections"):
             with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group(name),
                                enable_auto_commit=False) as probe:
-                tp = TopicPartition(self.topic(name), 0)
-                end = probe.end_offsets([tp])[tp]
-                while (probe.committed(tp) or 0) < end:
-                    if time.monotonic() > deadline or not self.worker.alive:
-                        print(f"not settled: {name} committed {probe.committed(tp)} < end {end}")
-                        return False
-                    time.sleep(0.3)
+                for tp, end in probe.end_offsets(self.partitions(probe, name)).items():
+                    while (probe.committed(tp) or 0) < end:
+                        if time.monotonic() > deadline or not self.alive:
+                            print(f"not settled: {tp.topic}[{tp.partition}] committed {probe.committed(tp)} "
+                                  f"< end {end}")
+                            return False
+                        time.sleep(0.3)
         # and until the database stops changing (Tansu under-reports end offsets: tansu.md)
         last, since = -1, time.monotonic()
         while time.monotonic() - since < 3 and time.monotonic() < deadline:
@@ -252,7 +304,8 @@ def compare(case: Case, truth: Truth, *, settled: bool) -> dict[str, Any]:
         "det. extra": len(set(keys) - truth.detections),
         "det. duplicated": len(keys) - len(set(keys)),
         "recovery s": ", ".join("-" if r == float("inf") else f"{r:.1f}" for r in case.recovery) or "",
-        "worker": "running" if case.worker.alive else "dead",
+        "worker": ("running" if case.worker.alive else "dead") if not case.others else
+                  f"{sum(w.alive for w in (case.worker, *case.others))} of {1 + len(case.others)} running",
         "settled": settled,
     }
     RESULTS.append(row)

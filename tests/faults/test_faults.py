@@ -164,3 +164,35 @@ def test_a_database_outage_delays_the_incidents_and_loses_none(db_proxy, case, f
     case.run(harness.messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
     assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+
+
+def second_worker_joins(case: Case) -> None:
+    """A second worker joins a third into the stream: partitions, and the rule state with them, move."""
+    case.wait_produced(MESSAGES // 3)
+    started = time.monotonic()
+    case.add_worker()
+    case.measure_recovery(started)
+
+
+def one_of_two_killed(case: Case) -> None:
+    """Two workers from the start; kill -9 the second halfway: its partitions and state move to the first."""
+    case.add_worker()
+    case.wait_produced(MESSAGES // 2)
+    case.others[0].kill()
+    started = time.monotonic()
+    case.measure_recovery(started)
+
+
+@pytest.mark.partitions(4)
+@pytest.mark.parametrize("scenario", [
+    pytest.param(no_fault, id="4 partitions, one worker"),
+    pytest.param(second_worker_joins, id="4 partitions, a second worker joins"),
+    pytest.param(one_of_two_killed, id="4 partitions, one of two workers killed"),
+])
+def test_several_partitions_and_workers_give_them_too(case, fault_stream, scenario):
+    """Keyed by asset as `datalek ingest` sends them; the route stage puts each group's events on the
+    partition of its state (streams.route), so workers joining and dying move state, never split it."""
+    path, truth = fault_stream
+    case.run(harness.keyed_messages(path), scenario)
+    row = harness.compare(case, truth, settled=case.settle())
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
