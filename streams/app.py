@@ -135,21 +135,21 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     by_key = app.topic(config.topics["by-key"], key_serializer="raw", value_serializer="raw")
 
     async def route(message: Any) -> None:
-        """One events message -> a copy per route key on ``by-key`` (streams.route), its source attached."""
+        """One events message -> a copy per by-key partition its events' state lives on (streams.route)."""
         valid, rejected = guard.read_message(message.value, limit=config.max_message_bytes,
                                              normaliser=config.normaliser)
         for item in rejected:
             await dead_letter(message, item.reason, item.payload, item.index)
         try:
-            out = routing.copies(config.engine, valid)
+            out = routing.copies(config.engine, valid, partitions=config.partitions)
         except Exception as e:  # a bug, or input the schema let through: one dead letter, no event values logged
             log.error("rules failed routing a message of %d events (%s)", len(valid), type(e).__name__)
             await dead_letter(message, f"rules failed on this message ({type(e).__name__})",
                               [dict(event.fields) for event in valid])
             return
         headers = {routing.HEADER: routing.header(message.partition, message.offset)}
-        for copy in out:
-            await by_key.send(key=copy.key.encode(), value=schema.encode_envelope(copy.events), headers=headers)
+        for partition, events in out.items():
+            await by_key.send(value=schema.encode_envelope(events), partition=partition, headers=headers)
 
     @app.task
     async def route_events() -> None:
@@ -161,10 +161,10 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
 
     @app.agent(by_key)
     async def detect_events(stream: Any) -> None:
-        # One Kafka message carries an envelope of one route key's events, and the rule state is written once
-        # per batch of messages: both per-message costs (Faust's event, a changelog record per key) are
-        # shared. Each message changes the state once, through restarts (streams.progress) and through
-        # copies the route stage sent again (streams.route).
+        # One Kafka message carries the events of one source message whose state lives on this partition,
+        # and the rule state is written once per batch of messages: both per-message costs (Faust's event, a
+        # changelog record per key) are shared. Each message changes the state once, through restarts
+        # (streams.progress) and through copies the route stage sent again (streams.route).
         progress = Progress(app, states)
         async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
             if app.in_worker:  # never run rules against a table still being restored from its changelog
@@ -176,12 +176,12 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                     continue
                 view.at(event.message)
                 last[event.message.tp] = event
-                route_key = (event.message.key or b"").decode("utf-8", errors="replace")
+                home = event.message.partition
                 source = routing.source_of(event.headers)
                 if source is None:
                     await dead_letter(event.message, "by-key message without its source position", event.value)
                     continue
-                if not sources.admit(route_key, source, event):  # sent again by the route stage
+                if not sources.admit(str(home), source, event):  # sent again by the route stage
                     continue
                 valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes,
                                                      normaliser=routing.as_normalised)
@@ -190,7 +190,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 staged.source = event
                 # sent before the state is written: after a crash the batch is run again from the old
                 # state and fires again (detections are idempotent by key) instead of not at all
-                found = guard.detect(config.engine, staged, valid, holds=routing.holds(route_key, view.holds))
+                found = guard.detect(config.engine, staged, valid,
+                                     holds=routing.holds(home, config.partitions, view.holds))
                 if isinstance(found, schema.Rejected):  # one bad message costs one dead letter, not the batch
                     await dead_letter(event.message, found.reason, found.payload)
                     continue

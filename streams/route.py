@@ -3,19 +3,22 @@
 A rule's state key is ``rule|asset|group`` (``incidents.rules.engine``); producers key the events topic by
 host, by asset or not at all, so one group's events (brute force over two load-balanced hosts, one user
 across systems) can arrive on several partitions and, with several workers, in several processes. The
-``route`` stage (a plain consumer group, ``streams.plain_consumer``) sends a copy of each event to the ``by-key``
-topic under each of its route keys (``asset|group``, the state key without the rule); the detection agent
-reads ``by-key``, whose partitions its table shares, and runs only the rules of the copy's route key, so
-every group's state has exactly one home whatever the partitioning and the number of workers.
+``route`` stage (a plain consumer group, ``streams.plain_consumer``) sends each event to the ``by-key``
+partition of each of its route keys (``asset|group``, the state key without the rule; partition: CRC-32 of
+the route key modulo the partition count), one envelope per source message and partition. The detection
+agent reads ``by-key``, whose partitions its table shares, and changes only the state keys whose route key
+belongs to the copy's partition, so every group's state has exactly one home whatever the partitioning of
+the events and the number of workers.
 
 Exactly once across the two stages: a copy carries its source position (events partition and offset), and
-copies of one source partition reach one route key in source order; a route stage that runs a range again
-(crash, rebalance) re-sends copies the detection stage already applied, which it skips by the highest
-source offset recorded per route key and source partition (``SourceView``).
+the copies of one source partition reach one by-key partition in source order; a route stage that runs a
+range again (crash, rebalance) re-sends copies the detection stage already applied, which it skips by the
+highest source offset recorded per by-key partition and source partition (``SourceView``).
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,26 +27,24 @@ from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
 
 HEADER = "datalek-source"  # Kafka header of a copy: b"<partition>:<offset>" of its events message
-SOURCE = "@source|"  # table key prefix: per route key, the highest applied source offset per partition
+SOURCE = "@source|"  # table key prefix: per by-key partition, the highest applied offset per source partition
 
 
-@dataclass(frozen=True, slots=True)
-class Copy:
-    key: str  # route key: asset|group
-    events: list[dict[str, Any]]  # flat ECS fields, normalised, with their event.id
+def partition_of(route_key: str, partitions: int) -> int:
+    return zlib.crc32(route_key.encode()) % partitions
 
 
-def copies(engine: Engine, events: Iterable[SecurityEvent]) -> list[Copy]:
-    """One copy per route key, with the events (in order) whose state lives under it. Events no rule
-    state changes are dropped here: the detection stage would skip them anyway."""
-    by_key: dict[str, list[dict[str, Any]]] = {}
+def copies(engine: Engine, events: Iterable[SecurityEvent], *, partitions: int) -> dict[int, list[dict[str, Any]]]:
+    """by-key partition -> the events (in order) with state there, as flat normalised fields with their
+    ``event.id``. Events no rule state changes are dropped here: the detection stage would skip them."""
+    out: dict[int, list[dict[str, Any]]] = {}
     for event in events:
-        keys = engine.route_keys(event)
-        if keys:
+        homes = sorted({partition_of(key, partitions) for key in engine.route_keys(event)})
+        if homes:
             fields = {**event.fields, "event.id": event.id}  # the id survives re-reading the copy
-            for key in keys:
-                by_key.setdefault(key, []).append(fields)
-    return [Copy(key, events) for key, events in by_key.items()]
+            for partition in homes:
+                out.setdefault(partition, []).append(fields)
+    return out
 
 
 def header(partition: int, offset: int) -> bytes:
@@ -60,10 +61,10 @@ def source_of(headers: Any) -> tuple[str, int] | None:
         return None
 
 
-def holds(route_key: str, applied: Callable[[str], bool]) -> Callable[[str], bool]:
-    """The engine's ``holds`` for a copy: true (leave alone) for state keys that do not live under
-    ``route_key`` (another copy of the event goes there) and for those ``applied`` says hold it already."""
-    return lambda key: key.split("|", 1)[1] != route_key or applied(key)
+def holds(partition: int, partitions: int, applied: Callable[[str], bool]) -> Callable[[str], bool]:
+    """The engine's ``holds`` for a copy on ``partition``: true (leave alone) for the state keys that live
+    on another partition (another copy of the event goes there) and for those ``applied`` says hold it."""
+    return lambda key: partition_of(key.split("|", 1)[1], partitions) != partition or applied(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +78,13 @@ def as_normalised(flat: dict[str, Any]) -> _AsIs:
 
 
 class SourceView:
-    """Per route key, the highest source offset applied per source partition: stored in the table
-    (``@source|<route key>``) and raised during a batch; ``stage`` writes the batch's after its state."""
+    """Per by-key partition (``home``), the highest source offset applied per source partition: stored in
+    the table (``@source|<home>``) and raised during a batch; ``stage`` writes the batch's after its state."""
 
     def __init__(self, table: Any) -> None:
         self.table = table
-        self.batch: dict[str, dict[str, int]] = {}  # route key -> partition -> highest offset this batch
-        self.last: dict[str, Any] = {}  # route key -> its last event in this batch (for the changelog)
+        self.batch: dict[str, dict[str, int]] = {}  # home -> source partition -> highest offset this batch
+        self.last: dict[str, Any] = {}  # home -> its last event in this batch (for the changelog)
 
     def _stored(self, key: str) -> Mapping[str, int]:
         value = self.table.get(SOURCE + key)

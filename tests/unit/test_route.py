@@ -10,7 +10,6 @@ producer without keys does.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -61,12 +60,12 @@ class Staged(dict):
     source = None
 
 
-def detect_copy(engine, states, sources, key, position, fields):
-    """The detection stage for one copy (as streams.app.detect_events does it)."""
-    if not sources.admit(key, position, event=None):
+def detect_copy(engine, states, sources, home, position, fields):
+    """The detection stage for one copy on partition ``home`` (as streams.app.detect_events does it)."""
+    if not sources.admit(str(home), position, event=None):
         return []
     copies = [schema.to_event(f, normaliser=route.as_normalised) for f in fields]
-    return engine.detect(states, copies, holds=route.holds(key, lambda k: False))
+    return engine.detect(states, copies, holds=route.holds(home, PARTITIONS, lambda k: False))
 
 
 def pipeline(engine, messages, *, resend=()):
@@ -75,16 +74,17 @@ def pipeline(engine, messages, *, resend=()):
     queues = [[] for _ in range(PARTITIONS)]
     for index in [*range(len(messages)), *resend]:
         p, offset, events = messages[index]
-        for copy in route.copies(engine, events):
-            partition = zlib.crc32(copy.key.encode()) % PARTITIONS
-            queues[partition].append((copy.key, (str(p), offset), copy.events))
+        for home, fields in route.copies(engine, events, partitions=PARTITIONS).items():
+            queues[home].append(((str(p), offset), fields))
     found = []
-    for queue in queues:
+    for home, queue in enumerate(queues):
         states, staged = {}, Staged()
         sources = route.SourceView(states)
-        for key, position, fields in queue:
-            found += detect_copy(engine, states, sources, key, position, fields)
+        for position, fields in queue:
+            found += detect_copy(engine, states, sources, home, position, fields)
         sources.stage(staged)
+        assert all(route.partition_of(k.split("|", 1)[1], PARTITIONS) == home
+                   for k in states if not k.startswith("@"))  # every state key on its home partition
     return sorted(d.key for d in found)
 
 
@@ -142,15 +142,26 @@ def test_a_copy_carries_its_source_position_in_a_header():
     assert route.source_of({route.HEADER: b"garbage"}) is None
 
 
-def test_source_offsets_are_kept_per_route_key_and_source_partition():
-    table = {route.SOURCE + "klantportaal|source.ip=203.0.113.7": {"0": 10}}
+def test_source_offsets_are_kept_per_by_key_partition_and_source_partition():
+    table = {route.SOURCE + "2": {"0": 10}}
     view = route.SourceView(table)
-    key = "klantportaal|source.ip=203.0.113.7"
-    assert not view.admit(key, ("0", 10), event="e10")  # applied before
-    assert view.admit(key, ("0", 11), event="e11")
-    assert not view.admit(key, ("0", 11), event="again")  # a duplicate within the batch
-    assert view.admit(key, ("1", 3), event="e3")  # another source partition
-    assert view.admit("*|user.name=anna", ("0", 5), event="e5")  # another key: its own offsets
+    assert not view.admit("2", ("0", 10), event="e10")  # applied before
+    assert view.admit("2", ("0", 11), event="e11")
+    assert not view.admit("2", ("0", 11), event="again")  # a duplicate within the batch
+    assert view.admit("2", ("1", 3), event="e3")  # another source partition
+    assert view.admit("3", ("0", 5), event="e5")  # another by-key partition: its own offsets
     staged = Staged()
     view.stage(staged)
-    assert staged == {route.SOURCE + key: {"0": 11, "1": 3}, route.SOURCE + "*|user.name=anna": {"0": 5}}
+    assert staged == {route.SOURCE + "2": {"0": 11, "1": 3}, route.SOURCE + "3": {"0": 5}}
+
+
+def test_an_event_goes_once_to_each_partition_its_state_lives_on(engine):
+    event = schema.to_event({"@timestamp": "2026-11-20T09:00:00Z", "datalek.asset": "klantportaal",
+                             "event": {"category": ["authentication"], "type": ["start"], "outcome": "failure"},
+                             "user": {"name": "klant7"}, "source": {"ip": "203.0.113.7"}})
+    keys = engine.route_keys(event)
+    assert "klantportaal|source.ip=203.0.113.7" in keys
+    out = route.copies(engine, [event, event], partitions=PARTITIONS)
+    assert sorted(out) == sorted({route.partition_of(k, PARTITIONS) for k in keys})
+    assert all(len(fields) == 2 and fields[0]["event.id"] == event.id for fields in out.values())
+    assert route.copies(engine, [event], partitions=1) == {0: [out[next(iter(out))][0]]}
