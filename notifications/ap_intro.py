@@ -5,6 +5,7 @@ from __future__ import annotations
 from incidents.assessment.deadlines import as_utc, regulator_deadline
 from incidents.assessment.vocabulary import Measure
 from incidents.model import Incident
+from notifications import dutch
 from notifications.answers import (
     Answer,
     Chapter,
@@ -144,12 +145,13 @@ def chapter_4(inp: DraftInputs) -> Chapter:
 
 
 def discovery_text(i: Incident) -> str:
-    """How datalek found it: rules, asset and counts; never the entity value."""
-    rules = ", ".join(i.rule_ids)
+    """How datalek found it, in Dutch: what the rules saw, on which system, how often; never the entity value."""
+    seen = "; daarnaast ".join(dutch.rule_text(r).seen for r in i.rule_ids) or "een verdacht patroon"
     events, detections = len(i.event_ids), len(i.detection_keys)
-    return (f"Automatische detectie door datalek: regel {rules} op systeem {i.asset or 'onbekend'} "
-            f"({events} {'gebeurtenis' if events == 1 else 'gebeurtenissen'} in {detections} "
-            f"{'detectie' if detections == 1 else 'detecties'}).")
+    where = f"op systeem {i.asset}" if i.asset else "op een systeem dat niet in de gegevensinventaris staat"
+    return (f"Automatische detectie door datalek {where}: {seen}; "
+            f"{events} {'gebeurtenis' if events == 1 else 'gebeurtenissen'} in {detections} "
+            f"{'detectie' if detections == 1 else 'detecties'}.")
 
 
 def _end(inp: DraftInputs) -> Answer:

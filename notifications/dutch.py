@@ -169,5 +169,5 @@ def rationale(assessment: Assessment) -> tuple[str, ...]:
 def method(assessment: Assessment) -> str:
     """The ENISA computation in one Dutch line."""
     s = assessment.severity
-    return (f"ENISA-methode: ernst = DPC × EI + CB = {s.dpc.score:g} × {s.ei.score:g} + {s.cb.score:g} = "
+    return (f"ENISA-methode (2013): ernst = DPC × EI + CB = {s.dpc.score:g} × {s.ei.score:g} + {s.cb.score:g} = "
             f"{s.score:g} ({SEVERITY[s.level]})")
