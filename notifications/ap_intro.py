@@ -161,10 +161,15 @@ def _end(inp: DraftInputs) -> Answer:
         return recorded("4.1.2", question, when(s.ended_at))
     if s.ongoing:
         return recorded("4.1.2", question, "De inbreuk duurt nog voort")
-    if i.facts is not None and Measure.CONTAINED in i.facts.measures:
+    if contained(i):
         return derived("4.1.2", question, when(i.last_activity_at),
                        "laatste waargenomen activiteit; de inbreuk is als beëindigd vastgelegd")
     return missing("4.1.2", question, "einddatum, of: de inbreuk duurt nog voort")
+
+
+def contained(i: Incident) -> bool:
+    """The facts say the breach was stopped: its last observed activity is then its derived end (4.1.2)."""
+    return i.facts is not None and Measure.CONTAINED in i.facts.measures
 
 
 def _late(inp: DraftInputs) -> Answer:

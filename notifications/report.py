@@ -28,7 +28,7 @@ from notifications.answers import (
 )
 from notifications.ap_breach import chapter_5, chapter_6, chapter_7, chapter_8
 from notifications.ap_followup import chapter_9, chapter_10
-from notifications.ap_intro import chapter_1, chapter_2, chapter_3, chapter_4
+from notifications.ap_intro import chapter_1, chapter_2, chapter_3, chapter_4, contained
 from notifications.organisation import Organisation
 
 CHAPTERS = (chapter_1, chapter_2, chapter_3, chapter_4, chapter_5, chapter_6, chapter_7, chapter_8, chapter_9,
@@ -100,7 +100,7 @@ def build_ap_draft(inputs: DraftInputs) -> ApDraft:
         organisation=inputs.organisation.name, follow_up=inputs.follow_up, meldnummer=i.meldnummer,
         generated_at=when(inputs.now), deadline=deadline_view(i.became_aware_at, now=inputs.now),
         chapters=chapters, rationale=dutch.rationale(inputs.assessment) if inputs.assessment else (),
-        warnings=timeline_warnings(inputs, chapters),
+        warnings=incident_warnings(i, now=inputs.now, supplement=inputs.supplement),
     )
 
 
@@ -110,13 +110,14 @@ def _confirm(chapter: Chapter, confirmed: frozenset[str]) -> Chapter:
     return replace(chapter, answers=answers)
 
 
-def timeline_warnings(inputs: DraftInputs, chapters: tuple[Chapter, ...]) -> tuple[str, ...]:
-    """Time inconsistencies among first detection, start, end (recorded, or derived as in 4.1.2) and awareness."""
-    i, s = inputs.incident, inputs.supplement
-    end = next(a for c in chapters for a in c.answers if a.number == "4.1.2")
-    ended_at = s.ended_at or (i.last_activity_at if end.provenance is Provenance.DERIVED else None)
-    found = time_warnings(first_event_at=i.opened_at, became_aware_at=i.became_aware_at, now=inputs.now,
-                          started_at=s.started_at, ended_at=ended_at)
+def incident_warnings(incident: Incident, *, now: datetime,
+                      supplement: DraftSupplement | None = None) -> tuple[str, ...]:
+    """Time inconsistencies among first detection, start, end (recorded, or derived as in 4.1.2) and awareness;
+    the draft, the console and the CLI show the same list."""
+    s = supplement or DraftSupplement()
+    derived_end = incident.last_activity_at if not s.ongoing and contained(incident) else None
+    found = time_warnings(first_event_at=incident.opened_at, became_aware_at=incident.became_aware_at, now=now,
+                          started_at=s.started_at, ended_at=s.ended_at or derived_end)
     return tuple(w.text for w in found)
 
 
