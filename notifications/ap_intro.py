@@ -110,7 +110,7 @@ def _person(number: str, question: str, person: Person, required: tuple[str, ...
     absent = person.missing(required)
     if absent:
         parts = ", ".join(_PARTS_NL[p] for p in absent)
-        return missing(number, question, f"ontbreekt in de organisatieconfiguratie: {parts}", person.lines())
+        return missing(number, question, f"nog aan te vullen in de organisatieconfiguratie: {parts}", person.lines())
     return recorded(number, question, person.lines(), _CONFIG)
 
 
