@@ -4,10 +4,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from incidents.assessment import accept, assess, override
+from incidents.detection import Affected
 from incidents.model import Status
 from notifications.answers import DraftSupplement, FollowUp, Provenance
 from notifications.organisation import Organisation
-from incidents.detection import Affected
 from notifications.report import build_ap_draft, completeness, draft_inputs, missing_answers
 from tests.unit.notifications.conftest import (
     AWARE,
