@@ -70,7 +70,7 @@ def _ap(inputs: DraftInputs, fmt: Format) -> str:
 def ap_answers_json(draft: ApDraft) -> list[dict[str, Any]]:
     """The AP answers in form order with their provenance."""
     return [{"number": a.number, "question": a.question, "answer": list(a.lines),
-             "provenance": a.provenance.value, "note": a.note} for a in draft.answers]
+             "provenance": a.provenance.value, "confirmed": a.confirmed, "note": a.note} for a in draft.answers]
 
 
 def _subjects(inputs: DraftInputs, fmt: Format, lang: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from datalek import identity
 from datalek.bootstrap import utc_now
-from datalek.cli_common import acting, fail, migrated, read_incident, reader
+from datalek.cli_common import acting, err, fail, migrated, read_incident, reader
 from datalek.settings import Settings
 from incidents import register, services
 from incidents import workflow as wf
@@ -313,20 +313,30 @@ def draft(
 ) -> None:
     """Draft the AP notification, the notice to data subjects or the register entry (for human review)."""
     from datalek.cli_draft import draft_command
+    from datalek.web.details import apply_organisation, read_supplement
+    from incidents.persistence import documents
     from notifications.config import load_organisation
     from notifications.errors import NotificationError
+    from notifications.report import incident_warnings
 
     settings = Settings()
-    incident, trail = read_incident(migrated(settings), incident_id, action=f"draft.{kind}")
+    container = migrated(settings)
+    incident, trail = read_incident(container, incident_id, action=f"draft.{kind}")
+    with container.session_factory() as session:  # the details and answers the FG keeps in the console
+        kept, answers = documents.organisation(session), documents.supplement(session, incident.id)
+    supplement, now = read_supplement(answers), utc_now()
     try:
         if kind == "register":
             entry = register.entry(incident, trail)
             text = register.to_csv([entry]) if fmt == "csv" else register.to_json([entry])
         else:
-            text = draft_command(incident, kind=kind, fmt=fmt, lang=lang, follow_up=follow_up, now=utc_now(),
-                                 organisation=load_organisation(settings.organisation.details))
+            text = draft_command(incident, kind=kind, fmt=fmt, lang=lang, follow_up=follow_up, now=now,
+                                 organisation=apply_organisation(load_organisation(settings.organisation.details),
+                                                                 kept), supplement=supplement)
     except NotificationError as e:
         raise fail(str(e)) from e
+    for warning in incident_warnings(incident, now=now, supplement=supplement):
+        err.print(f"let op (tijdlijn): {warning}", markup=False, highlight=False, soft_wrap=True)
     if output:
         output.write_text(text, encoding="utf-8")
     else:

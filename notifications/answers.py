@@ -21,8 +21,9 @@ class Provenance(StrEnum):
     MISSING = "missing"  # not known yet; the FG must supply it before filing
 
 
-PROVENANCE_NL = {Provenance.RECORDED: "vastgelegd", Provenance.DERIVED: "afgeleid",
+PROVENANCE_NL = {Provenance.RECORDED: "vastgelegd", Provenance.DERIVED: "afgeleid: controleren",
                  Provenance.MISSING: "ontbreekt"}
+CONFIRMED_NL = "afgeleid, bevestigd door de FG"
 
 
 class FollowUp(StrEnum):
@@ -46,10 +47,17 @@ class Answer:
     lines: tuple[str, ...]
     provenance: Provenance
     note: str = ""
+    confirmed: bool = False  # a derived answer the FG confirmed (``DraftSupplement.confirmed``)
 
     @property
     def provenance_nl(self) -> str:
-        return PROVENANCE_NL[self.provenance]
+        return CONFIRMED_NL if self.is_done and self.provenance is Provenance.DERIVED else PROVENANCE_NL[
+            self.provenance]
+
+    @property
+    def is_done(self) -> bool:
+        """Counts as answered: recorded, or derived and confirmed by the FG."""
+        return self.provenance is Provenance.RECORDED or (self.provenance is Provenance.DERIVED and self.confirmed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,7 @@ class DraftSupplement:
     subjects_informed_means: tuple[str, ...] | None = None  # AP 10.1.7
     withdraw_reason: str | None = None  # vervolgmelding "intrekken"
     police_report: bool | None = None  # EDPB field 109
+    confirmed: frozenset[str] = frozenset()  # question numbers of derived answers the FG confirmed
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from incidents.assessment import (
     SpecialCategory,
     SubjectGroup,
 )
-from notifications import labels
+from incidents.detection import Affected
+from notifications import dutch, labels
 from notifications.answers import Answer, Chapter, DraftInputs, derived, missing, recorded, when, yes_no
-from notifications.ap_intro import discovery_text
 
 _NO_FACTS = "feiten nog niet vastgelegd"
 
@@ -54,21 +54,50 @@ def _summary(inp: DraftInputs) -> Answer:
     if inp.supplement.summary:
         return recorded("5.3", question, inp.supplement.summary)
     return derived("5.3", question, summary_text(inp),
-                   "automatisch samengesteld uit de detectie en de feiten; beschrijf wat er is gebeurd")
+                   "opgesteld uit de detecties en de feiten; controleer en bevestig, of schrijf een eigen beschrijving")
 
 
 def summary_text(inp: DraftInputs) -> str:
-    """A factual summary from the incident: what was detected, when, and when the organisation knew."""
+    """What happened, in plain Dutch: what was seen, on which system, when, how often, how many accounts or
+    records (counts only: the accounts themselves are personal data), when the organisation knew."""
     i = inp.incident
-    text = f"{discovery_text(i)} Eerste detectie: {when(i.opened_at)}."
+    events, detections = len(i.event_ids), len(i.detection_keys)
+    text = (f"De automatische detectie van datalek heeft {system_phrase(i.asset)} het volgende waargenomen: "
+            f"{'; daarnaast '.join(dutch.rule_text(r).seen for r in i.rule_ids)}. "
+            f"De eerste detectie was op {when(i.opened_at)}")
+    if i.last_activity_at != i.opened_at:
+        text += f", de laatste waargenomen activiteit op {when(i.last_activity_at)}"
+    total = f"{_count(events, 'gebeurtenis', 'gebeurtenissen')} in {_count(detections, 'detectie', 'detecties')}"
+    text += f"; in totaal {total}."
+    text += _affected_sentence(i.affected)
     if i.became_aware_at:
-        text += f" Kennisname: {when(i.became_aware_at)}."
+        text += f" De organisatie heeft er op {when(i.became_aware_at)} kennis van genomen."
     if i.facts is not None:
         natures = "; ".join(labels.AP_NATURE[n].lower() for n in BreachNature if n in i.facts.nature)
-        text += f" Aard: {natures}."
+        text += f" Aard van de inbreuk: {natures}."
         if i.facts.malicious:
             text += " Het gaat om opzettelijk handelen van een buitenstaander of medewerker."
     return text
+
+
+def system_phrase(asset: str | None) -> str:
+    return f"op systeem {asset}" if asset else "op een systeem dat niet in de gegevensinventaris staat"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _affected_sentence(a: Affected) -> str:
+    parts = [_count(len(a.accounts), "gebruikersaccount", "gebruikersaccounts") if a.accounts else "",
+             _count(len(a.users), "gebruiker", "gebruikers") if a.users else "",
+             _count(len(a.files), "bestand", "bestanden") if a.files else "",
+             _count(a.record_count, "gegevensrecord", "gegevensrecords") if a.record_count is not None else ""]
+    named = [p for p in parts if p]
+    if not named:
+        return ""
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " en " + named[-1]
+    return f" Volgens de gebeurtenissen gaat het om {listed}."
 
 
 def chapter_6(inp: DraftInputs) -> Chapter:
@@ -115,17 +144,34 @@ def chapter_7(inp: DraftInputs) -> Chapter:
     return Chapter(7, "Getroffen personen", (a1, a2, a3))
 
 
+_PROTECTED_NL = {ProtectionMethod.ENCRYPTED: "versleuteld (encryptie)", ProtectionMethod.HASHED: "gehasht",
+                 ProtectionMethod.OTHERWISE_UNINTELLIGIBLE: "op een andere manier onbegrijpelijk gemaakt"}
+
+
 def chapter_8(inp: DraftInputs) -> Chapter:
     question = ("Waren de persoonsgegevens vooraf versleuteld, gehasht of anderszins onbegrijpelijk of "
                 "ontoegankelijk voor onbevoegden? (+ toelichting op de toegepaste techniek)")
     facts = inp.incident.facts
     if facts is None:
         return Chapter(8, "Maatregelen vooraf", (missing("8.1", question, _NO_FACTS),))
-    p = facts.protection
-    lines = [labels.AP_PROTECTION[p.method]]
-    if inp.supplement.protection_explanation:
-        lines.append(f"Toelichting: {inp.supplement.protection_explanation}")
-    elif p.method is not ProtectionMethod.NONE:
-        lines.append(f"Toelichting: stand van de techniek: {yes_no(p.state_of_the_art)}; "
-                     f"sleutel of salt buiten bereik van onbevoegden: {yes_no(p.key_safe)}")
-    return Chapter(8, "Maatregelen vooraf", (recorded("8.1", question, tuple(lines)),))
+    return Chapter(8, "Maatregelen vooraf", (_protection(inp, facts, question),))
+
+
+def _protection(inp: DraftInputs, facts: BreachFacts, question: str) -> Answer:
+    """8.1 follows the FG's answer whether the protection worked against this breach, never the inventory."""
+    p, given = facts.protection, inp.supplement.protection_explanation
+    own = (f"Toelichting: {given}",) if given else ()
+    if p.method is ProtectionMethod.NONE:
+        return recorded("8.1", question, ("Nee", *own))
+    if p.effective is None:
+        return missing("8.1", question, f"de gegevens waren {_PROTECTED_NL[p.method]}: werkte dat tegen deze "
+                                        "inbreuk? (versleuteling van opgeslagen gegevens beschermt niet tegen lezen "
+                                        "via een geldig account); beantwoord het in de vragenlijst",
+                       f"Suggestie, nog geen antwoord: {labels.AP_PROTECTION[p.method]}")
+    if not p.effective:
+        return recorded("8.1", question, ("Nee", f"Toelichting: de gegevens waren {_PROTECTED_NL[p.method]}, maar "
+                                                 "dat was niet effectief tegen deze inbreuk: wie de gegevens inzag, "
+                                                 "kreeg ze leesbaar te zien", *own))
+    how = own or (f"Toelichting: effectief tegen deze inbreuk; stand van de techniek: {yes_no(p.state_of_the_art)}; "
+                  f"sleutel of salt buiten bereik van onbevoegden: {yes_no(p.key_safe)}",)
+    return recorded("8.1", question, (labels.AP_PROTECTION[p.method], *how))

@@ -6,7 +6,7 @@ Consequences the FG has not given are derived from the facts (``notifications.co
 from __future__ import annotations
 
 from incidents.assessment import FactorCode, Measure, Proposal, RiskLevel
-from notifications import labels
+from notifications import dutch, labels
 from notifications.answers import Answer, Chapter, DraftInputs, derived, missing, recorded, when
 from notifications.consequences import HARM_AP, controller_consequences, harms
 
@@ -38,9 +38,7 @@ def _severity(inp: DraftInputs) -> Answer:
     a = inp.assessment
     if a is None:
         return missing("9.3", question, _NO_FACTS)
-    s = a.severity
-    note = (f"ENISA: SE = DPC × EI + CB = {s.dpc.score:g} × {s.ei.score:g} + {s.cb.score:g} = {s.score:g} "
-            f"({s.level.value}); voorgestelde risico-inschatting: {a.proposal.risk.value}; de FG bevestigt")
+    note = f"{dutch.method(a)}; voorgestelde risico-inschatting: {dutch.RISK[a.proposal.risk]}; de FG bevestigt"
     return derived("9.3", question, a.ap_answer.text_nl, note)
 
 
@@ -84,7 +82,7 @@ def _informed(inp: DraftInputs) -> Answer:
     if d is not None:
         lines = _subject_lines(d.notify_subjects, d.public_communication, d.proposal)
         extra = (f"Toelichting FG: {d.reason}",) if d.reason else ()
-        return recorded("10.1.1", question, lines + extra, f"besluit van {d.actor}")
+        return recorded("10.1.1", question, lines + extra, f"besluit van {dutch.decided_by(d.actor)}")
     if inp.assessment is not None:
         p = inp.assessment.proposal
         return derived("10.1.1", question, _subject_lines(p.notify_subjects, p.public_communication, p),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from incidents.assessment.deadlines import as_utc, regulator_deadline
 from incidents.assessment.vocabulary import Measure
 from incidents.model import Incident
+from notifications import dutch
 from notifications.answers import (
     Answer,
     Chapter,
@@ -109,7 +110,7 @@ def _person(number: str, question: str, person: Person, required: tuple[str, ...
     absent = person.missing(required)
     if absent:
         parts = ", ".join(_PARTS_NL[p] for p in absent)
-        return missing(number, question, f"ontbreekt in de organisatieconfiguratie: {parts}", person.lines())
+        return missing(number, question, f"nog aan te vullen in de organisatieconfiguratie: {parts}", person.lines())
     return recorded(number, question, person.lines(), _CONFIG)
 
 
@@ -144,12 +145,13 @@ def chapter_4(inp: DraftInputs) -> Chapter:
 
 
 def discovery_text(i: Incident) -> str:
-    """How datalek found it: rules, asset and counts; never the entity value."""
-    rules = ", ".join(i.rule_ids)
+    """How datalek found it, in Dutch: what the rules saw, on which system, how often; never the entity value."""
+    seen = "; daarnaast ".join(dutch.rule_text(r).seen for r in i.rule_ids) or "een verdacht patroon"
     events, detections = len(i.event_ids), len(i.detection_keys)
-    return (f"Automatische detectie door datalek: regel {rules} op systeem {i.asset or 'onbekend'} "
-            f"({events} {'gebeurtenis' if events == 1 else 'gebeurtenissen'} in {detections} "
-            f"{'detectie' if detections == 1 else 'detecties'}).")
+    where = f"op systeem {i.asset}" if i.asset else "op een systeem dat niet in de gegevensinventaris staat"
+    return (f"Automatische detectie door datalek {where}: {seen}; "
+            f"{events} {'gebeurtenis' if events == 1 else 'gebeurtenissen'} in {detections} "
+            f"{'detectie' if detections == 1 else 'detecties'}.")
 
 
 def _end(inp: DraftInputs) -> Answer:
@@ -159,10 +161,15 @@ def _end(inp: DraftInputs) -> Answer:
         return recorded("4.1.2", question, when(s.ended_at))
     if s.ongoing:
         return recorded("4.1.2", question, "De inbreuk duurt nog voort")
-    if i.facts is not None and Measure.CONTAINED in i.facts.measures:
+    if contained(i):
         return derived("4.1.2", question, when(i.last_activity_at),
                        "laatste waargenomen activiteit; de inbreuk is als beëindigd vastgelegd")
     return missing("4.1.2", question, "einddatum, of: de inbreuk duurt nog voort")
+
+
+def contained(i: Incident) -> bool:
+    """The facts say the breach was stopped: its last observed activity is then its derived end (4.1.2)."""
+    return i.facts is not None and Measure.CONTAINED in i.facts.measures
 
 
 def _late(inp: DraftInputs) -> Answer:

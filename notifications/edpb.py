@@ -13,6 +13,7 @@ from typing import Any
 
 from incidents.assessment import BreachFacts, BreachNature, IncidentType, SubjectGroup
 from incidents.assessment.deadlines import as_utc, is_late
+from notifications import dutch
 from notifications import edpb_options as opt
 from notifications.answers import DraftInputs, FollowUp, Provenance
 from notifications.consequences import HARM_EDPB, exposed_widely, harms
@@ -41,9 +42,11 @@ def edpb_export(inputs: DraftInputs, draft: ApDraft) -> dict[str, Any]:
                  _other_authorities):
         fields.update(part(inputs, draft))
     ordered = dict(sorted(fields.items(), key=lambda item: int(item[0].removeprefix("field_"))))
-    return {"template": TEMPLATE, "status": "draft for review by the FG; not filed",
+    return {"template": TEMPLATE, "status": "concept ter beoordeling door de FG; niet ingediend",
             "incident_id": inputs.incident.id, "generated_at": _iso(inputs.now),
-            "missing_ap_answers": [a.number for a in draft.missing], "fields": ordered}
+            "missing_ap_answers": [a.number for a in draft.missing],
+            "unconfirmed_ap_answers": [a.number for a in draft.unconfirmed], "time_warnings": list(draft.warnings),
+            "fields": ordered}
 
 
 def _notification(inp: DraftInputs, draft: ApDraft) -> dict[str, Field]:
@@ -220,8 +223,7 @@ def _risk(inp: DraftInputs, draft: ApDraft) -> dict[str, Field]:
     risk = a.proposal.risk.value if d is None else (
         "high" if d.notify_subjects or d.public_communication else ("risk" if d.notify_regulator else "unlikely"))
     s = a.severity
-    method = (f"ENISA 2013, SE = DPC x EI + CB = {s.dpc.score:g} x {s.ei.score:g} + {s.cb.score:g} = {s.score:g} "
-              f"({s.level.value}). " + " ".join(f.text for f in a.proposal.rationale))
+    method = f"{dutch.method(a)}. " + " ".join(dutch.rationale(a))  # the AP reads it: Dutch
     out["field_87"] = _field("Severity of the potential impacts", opt.SEVERITY[s.level.value], D, opt.F87)
     out["field_89"] = _field("Outcome of the risk assessment carried out by the controller", opt.RISK[risk],
                              R if d else D, opt.F89)

@@ -1,10 +1,11 @@
 """Details the drafts need beyond the incident, kept in the console: the FG's supplementary answers per incident
-(AP 1.3, 3.3, 4.1, 4.3, 5.3, 6.3.1, 7.2, 8.1) and the organisation's details (an admin). Stored as strings;
-read into ``DraftSupplement`` and ``Organisation`` when a draft is made."""
+(AP 1.3, 3.3, 4.1, 4.3, 5.3, 6.3.1, 7.2, 8.1, and which derived answers the FG confirmed) and the organisation's
+details (an admin). Stored as strings; read into ``DraftSupplement`` and ``Organisation`` when a draft is made."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -30,7 +31,10 @@ SUPPLEMENT: tuple[tuple[str, str, str], ...] = (  # (field, AP question, kind)
     ("records_explanation", "6.3.1 Toelichting op het aantal records", "text"),
     ("subject_description", "7.2 Omschrijving van de betrokkenen", "text"),
     ("protection_explanation", "8.1 Toelichting op de beveiliging", "text"),
+    ("confirmed", "Afgeleide antwoorden die de FG heeft gecontroleerd en bevestigt (vraagnummers, bijv. 4.1.1, 5.3)",
+     "numbers"),
 )
+_NUMBER = re.compile(r"\d+(\.\d+)*[a-e]?")
 ORGANISATION: tuple[tuple[str, str], ...] = (
     ("address", "adres"), ("kvk", "KvK-nummer"), ("sector", "sector (AP 3.1.2)"),
     ("fg_registration_number", "registratienummer FG bij de AP"),
@@ -55,9 +59,19 @@ def read_supplement(data: Mapping[str, str]) -> DraftSupplement:
             values[name] = moment(raw, field=name)
         elif kind == "tristate":
             values[name] = raw == "yes"
+        elif kind == "numbers":
+            values[name] = _numbers(raw, field=name)
         else:
             values[name] = raw
     return DraftSupplement(**values)
+
+
+def _numbers(raw: str, *, field: str) -> frozenset[str]:
+    numbers = frozenset(raw.replace(",", " ").replace(";", " ").split())
+    wrong = sorted(n for n in numbers if not _NUMBER.fullmatch(n))
+    if wrong:
+        raise BadInput(f"{field}: {', '.join(wrong)} is geen vraagnummer zoals 5.3 of 3.1.1b")
+    return numbers
 
 
 def apply_organisation(base: Organisation, data: Mapping[str, str]) -> Organisation:

@@ -59,6 +59,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "drafts": ("Concepten ter controle", "Drafts for review"), "ap_draft": ("melding AP", "AP notification"),
     "notice": ("bericht aan betrokkenen", "notice to data subjects"), "download": ("download", "download"),
     "from_inventory": ("uit de inventaris: bevestig", "from the inventory: confirm"),
+    "effective": ("Werkte dit tegen deze inbreuk?", "Did it protect against this breach?"),
     "questionnaire": ("Vragenlijst feiten", "Facts questionnaire"),
     "fix_errors": ("Verbeter de gemarkeerde velden.", "Correct the marked fields."),
     "save_facts": ("Feiten opslaan", "Save the facts"), "unknown": ("onbekend", "unknown"),

@@ -10,9 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from datalek.web import actions
 from datalek.web.console import REF, Console, safe_next, user
+from datalek.web.details import read_supplement
 from datalek.web.security import COOKIE, CSRF_FIELD, LOGIN_COOKIE, csrf_matches, set_session_cookie, transport
 from datalek.web.views import detail, summary
-from incidents.persistence import users
+from incidents.persistence import documents, users
+from notifications.answers import DraftSupplement
 
 
 class Pages:
@@ -29,10 +31,16 @@ class Pages:
     async def incidents(self, request: web.Request) -> web.Response:
         return self.c.page("incidents", {"incidents": await asyncio.to_thread(self._list, self.c.lang())})
 
+    def _supplement(self, incident_id: str) -> DraftSupplement:
+        with self.c.container.session_factory() as session:
+            return read_supplement(documents.supplement(session, incident_id))
+
     async def incident(self, request: web.Request) -> web.Response:
         actor = user()
         incident, trail = await asyncio.to_thread(self.c.read, request.match_info["ref"], actor, "web.viewed")
-        return self.c.page("incident", {"i": detail(incident, trail, now=self.c.clock(), lang=self.c.lang()),
+        supplement = await asyncio.to_thread(self._supplement, incident.id)
+        return self.c.page("incident", {"i": detail(incident, trail, now=self.c.clock(), lang=self.c.lang(),
+                                                    supplement=supplement),
                                         "actions": actions.available(incident, actor.role, now=self.c.clock())})
 
     async def login_form(self, request: web.Request) -> web.Response:

@@ -60,8 +60,12 @@ QUESTIONS: tuple[Question, ...] = (
        "How easily are the people identified? Empty: not assessed, counted as maximum."),
       _values(v.Identifiability)),
     Q("protection", "protection", ("Beveiliging vooraf (8.1)", "Protection beforehand (8.1)"),
-      ("Versleuteling door ransomware telt niet. Versleuteling helpt niet als via een overgenomen account is "
-       "gelezen.", "Ransomware encryption does not count, nor encryption at rest when an account was taken over."),
+      ("Versleuteling door ransomware telt niet. Geef aan of de beveiliging tegen déze inbreuk werkte: "
+       "versleuteling van opgeslagen gegevens beschermt niet als via een geldig (overgenomen) account is gelezen. "
+       "De inventaris doet alleen een voorstel; pas uw antwoord telt.",
+       "Ransomware encryption does not count. Say whether the protection worked against this breach: encryption "
+       "at rest does not protect data read through a valid (taken-over) account. The inventory only suggests; "
+       "your answer counts."),
       _values(v.ProtectionMethod)),
     Q("recipients", "one", ("Ontvangers", "Recipients"),
       ("Wie heeft de gegevens (mogelijk) gekregen (EDPB 9/2022)?", "Who (may have) received the data?"),
@@ -120,8 +124,11 @@ def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str,
     if q.kind == "text":
         return raw.strip()
     if q.kind == "protection":
-        return {"method": raw or "none", "state_of_the_art": bool(form.get("protection_sota")),
-                "key_safe": bool(form.get("protection_key_safe"))}
+        protection = {"method": raw or "none", "state_of_the_art": bool(form.get("protection_sota")),
+                      "key_safe": bool(form.get("protection_key_safe"))}
+        effective = {"yes": True, "no": False}.get(str(form.get("protection_effective", "")))
+        return protection if effective is None or protection["method"] == "none" else {
+            **protection, "effective": effective}
     low = _number(str(form.get("data_subjects_min", "")), q.key, errors, int)
     high = _number(str(form.get("data_subjects_max", "")), q.key, errors, int)
     if low is None and high is None:

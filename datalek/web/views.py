@@ -8,6 +8,8 @@ from typing import Any
 from datalek.web import i18n
 from incidents.assessment import assess, deadlines
 from incidents.model import UNKNOWN_ASSET_NOTE, Incident
+from notifications.answers import DraftSupplement
+from notifications.report import incident_warnings
 
 URGENT = timedelta(hours=24)  # the clock is highlighted when less than this is left
 
@@ -61,8 +63,10 @@ def summary(i: Incident, *, now: datetime, lang: str = "en") -> dict[str, Any]:
             "clock": clock_state(i, now=now, lang=lang), "banner": clock_banner(i, now=now, lang=lang)}
 
 
-def detail(i: Incident, trail: list[dict[str, Any]], *, now: datetime, lang: str = "en") -> dict[str, Any]:
-    """What the detail page shows: timeline, facts, assessment, decision, clocks, evidence counts, audit trail."""
+def detail(i: Incident, trail: list[dict[str, Any]], *, now: datetime, lang: str = "en",
+           supplement: DraftSupplement | None = None) -> dict[str, Any]:
+    """What the detail page shows: timeline (with its consistency warnings, as in the AP draft), facts,
+    assessment, decision, clocks, evidence counts, audit trail."""
     moments = [("opened", i.opened_at), ("last activity", i.last_activity_at), ("became aware", i.became_aware_at),
                ("decided", i.decided_at), ("reported to the AP", i.reported_at),
                ("data subjects informed", i.subjects_informed_at), ("closed", i.closed_at)]
@@ -82,4 +86,5 @@ def detail(i: Incident, trail: list[dict[str, Any]], *, now: datetime, lang: str
             "assessment": assess(i.facts).to_dict() if i.facts else None,
             "decision": i.decision.to_dict() if i.decision else None, "clocks": clocks,
             "detections": len(i.detection_keys), "trail": trail,
-            "asset_note": None if i.asset_known else UNKNOWN_ASSET_NOTE, "affected": i.affected.to_dict()}
+            "asset_note": None if i.asset_known else UNKNOWN_ASSET_NOTE, "affected": i.affected.to_dict(),
+            "time_warnings": incident_warnings(i, now=now, supplement=supplement)}

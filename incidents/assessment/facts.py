@@ -77,25 +77,34 @@ class Protection:
     method: ProtectionMethod = ProtectionMethod.NONE
     state_of_the_art: bool = False  # strong algorithm and implementation (salted hash, current cipher)
     key_safe: bool = False  # key, salt or other means of reversal not compromised nor derivable
+    # Did it protect against THIS breach? Encryption at rest does not protect data read through a valid
+    # account (EDPB 01/2021: only when the data obtained are unintelligible). None: not answered yet, which
+    # never lowers the risk (an inventory's "encrypted at rest" is a suggestion, not this answer).
+    effective: bool | None = None
 
     def __post_init__(self) -> None:
         if self.method is ProtectionMethod.NONE and (self.state_of_the_art or self.key_safe):
             raise InvalidFacts("protection.method", "state_of_the_art/key_safe need a protection method")
+        if self.method is ProtectionMethod.NONE and self.effective is not None:
+            raise InvalidFacts("protection.effective", "effective needs a protection method; leave it out")
 
     @property
     def renders_unintelligible(self) -> bool:
-        """Unintelligible to anyone unauthorised: strong protection with a safe key (Art. 34(3)(a))."""
-        return self.method is not ProtectionMethod.NONE and self.state_of_the_art and self.key_safe
+        """Unintelligible to anyone unauthorised (Art. 34(3)(a)): strong protection with a safe key that the FG
+        says was effective against this breach."""
+        strong = self.method is not ProtectionMethod.NONE and self.state_of_the_art and self.key_safe
+        return strong and self.effective is True
 
     @classmethod
     def from_json(cls, value: Any, field: str) -> Protection:
-        """Read ``{"method": .., "state_of_the_art": .., "key_safe": ..}``."""
+        """Read ``{"method": .., "state_of_the_art": .., "key_safe": .., "effective": true|false|null}``."""
         d = c.mapping(value, field)
-        c.reject_unknown(d, frozenset({"method", "state_of_the_art", "key_safe"}), f"{field}.")
+        c.reject_unknown(d, frozenset({"method", "state_of_the_art", "key_safe", "effective"}), f"{field}.")
         return cls(
             method=c.enum(d.get("method", "none"), ProtectionMethod, f"{field}.method"),
             state_of_the_art=c.boolean(d.get("state_of_the_art", False), f"{field}.state_of_the_art"),
             key_safe=c.boolean(d.get("key_safe", False), f"{field}.key_safe"),
+            effective=c.optional_boolean(d.get("effective"), f"{field}.effective"),
         )
 
 
@@ -305,8 +314,8 @@ def _to_json(value: Any) -> Any:
         return sorted(v.value for v in value)
     if isinstance(value, SubjectCount):
         return value.to_json()
-    if isinstance(value, Protection | DpcAdjustment):
-        return {f.name: _to_json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Protection | DpcAdjustment):  # an unanswered effectiveness is left out
+        return {f.name: _to_json(v) for f in fields(value) if (v := getattr(value, f.name)) is not None}
     if isinstance(value, tuple):
         return [_to_json(v) for v in value]
     return value

@@ -225,7 +225,12 @@ def _unintelligible(facts: BreachFacts) -> Criterion:
         return Criterion("unintelligible", True, f"{p.method.value}, state of the art, key/salt safe")
     if p.method is ProtectionMethod.NONE:
         return Criterion("unintelligible", False, "no protection applied beforehand")
-    missing = "key/salt compromised or unknown" if not p.key_safe else "not state of the art"
+    if p.effective is False:
+        missing = "not effective against this breach"
+    elif not (p.key_safe and p.state_of_the_art):
+        missing = "key/salt compromised or unknown" if not p.key_safe else "not state of the art"
+    else:
+        missing = "effectiveness against this breach not answered"
     return Criterion("unintelligible", False, f"{p.method.value} but {missing}")
 
 

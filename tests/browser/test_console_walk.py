@@ -131,7 +131,9 @@ async def analyst(walk: Walk, token: str, path: str) -> None:
 async def fg(walk: Walk, token: str, path: str, tmp_path: Path) -> None:
     page = walk.page
     await walk.sign_in(token, path + "/facts")
-    await page.select_option("select[name=protection]", "none")  # read through taken-over accounts
+    # the portal's data are encrypted at rest, but were read through taken-over accounts: it did not protect
+    await page.select_option("select[name=protection]", "encrypted")
+    await page.select_option("select[name=protection_effective]", "no")
     await page.fill("input[name=data_subjects_min]", "1")
     await page.fill("input[name=data_subjects_max]", "4")
     await page.select_option("select[name=recipients]", "unknown")
@@ -150,6 +152,7 @@ async def fg(walk: Walk, token: str, path: str, tmp_path: Path) -> None:
     await page.click("#supplement-link")
     await page.fill("textarea[name=summary]", "Wachtwoorden van vier klantaccounts geraden op het klantportaal.")
     await page.fill("textarea[name=other_supervisors]", "nee")
+    await page.fill("textarea[name=confirmed]", "4.3")  # the FG read and confirms the derived 4.3
     await walk.shot("fg-supplement")
     await page.click("#supplement-form button[type=submit]")
     await page.wait_for_url(walk.base + path)
@@ -161,3 +164,4 @@ async def fg(walk: Walk, token: str, path: str, tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert download.suggested_filename.endswith("-ap.md") and "Concept-melding datalek" in text
     assert "9.3" in text and "Wachtwoorden van vier klantaccounts geraden" in text
+    assert "niet effectief tegen deze inbreuk" in text and "Herkomst: afgeleid, bevestigd door de FG" in text

@@ -114,6 +114,10 @@ async def test_confirm_takes_the_awareness_time_in_amsterdam_and_refuses_the_fut
     assert ok[0] == 303
     _, body = await page(desk, f"/incidents/{desk.hostile}", "ann")
     assert "2026-11-20 07:00 UTC" in body  # 08:00 in Amsterdam (CET)
+    assert 'id="time-warnings"' in body and "vóór de eerste waargenomen gebeurtenis" in body  # as the draft says
+    await post(desk, f"/incidents/{desk.hostile}/supplement", "fien", {"started_at": "2026-11-20T07:30"})
+    _, resolved = await page(desk, f"/incidents/{desk.hostile}", "ann")
+    assert 'id="time-warnings"' not in resolved  # the FG recorded an earlier start of the breach
     assert [a for a in trail(desk, desk.hostile) if a[0] == "ann"] == [
         ("ann", "status.changed", "triage"), ("ann", "status.changed", "confirmed")]
 
@@ -190,7 +194,7 @@ async def test_drafts_download_as_md_html_json_and_the_notice_in_english(desk):
 async def test_the_fg_enters_the_supplementary_answers_and_the_draft_carries_them(desk):
     answers = {"other_supervisors": "nee", "other_organisations": "Geen verwerker betrokken.",
                "ended_at": "2026-11-20T10:30", "ongoing": "no", "summary": "Wachtwoorden geraden op het portaal.",
-               "records_explanation": "Vier klantaccounts."}
+               "records_explanation": "Vier klantaccounts.", "confirmed": "4.3"}
     refused = await post(desk, f"/incidents/{desk.plain}/supplement", "ann", answers)
     assert refused[0] == 403 and "only the privacy officer" in refused[1]
     bad = await post(desk, f"/incidents/{desk.plain}/supplement", "fien", {**answers, "ended_at": "morgen"})
@@ -201,7 +205,11 @@ async def test_the_fg_enters_the_supplementary_answers_and_the_draft_carries_the
     draft = await (await desk.client.get(f"/incidents/{desk.plain}/draft/ap?format=md", headers=desk.auth())).text()
     assert "Wachtwoorden geraden op het portaal." in draft and "Geen verwerker betrokken." in draft
     assert "Vier klantaccounts." in draft
+    how = draft[draft.index("### 4.3"):draft.index("### 4.5")]
+    assert "*Herkomst: afgeleid, bevestigd door de FG*" in how and draft.count("bevestigd door de FG*") == 1
     assert ("fien", "draft.supplement_saved", None) in trail(desk, desk.plain)
+    wrong = await post(desk, f"/incidents/{desk.plain}/supplement", "fien", {**answers, "confirmed": "4.3 alles"})
+    assert wrong[0] == 422 and "geen vraagnummer" in wrong[1]
 
 
 @pytest.mark.asyncio

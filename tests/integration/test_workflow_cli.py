@@ -66,8 +66,12 @@ def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
                  ["facts", ref, str(FACTS)], ["decide", ref]):
         step = datalek(tmp_path, "incidents", *args, token=fg)
         assert step.returncode == 0, step.stderr
-    ap = datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "md", token=fg).stdout
+    drafted = datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "md", token=fg)
+    ap = drafted.stdout
     assert ap.startswith("# Concept-melding datalek") and "### 9.3" in ap and "Volledigheidscontrole" in ap
+    # awareness was recorded before the first detection: the draft and the CLI both warn
+    assert "let op (tijdlijn): De kennisname (2026-11-20 10:00 CET) ligt vóór" in drafted.stderr
+    assert "**Let op:** De kennisname (2026-11-20 10:00 CET) ligt vóór" in ap
     edpb = json.loads(datalek(tmp_path, "draft", ref, "--kind", "ap", "--format", "json", token=fg).stdout)
     assert edpb["incident_id"].startswith(ref) and "3.1.2" in edpb["missing_ap_answers"]
     notice = datalek(tmp_path, "draft", ref, "--kind", "subjects", "--lang", "en", "--format", "html", token=fg).stdout

@@ -23,7 +23,7 @@ from incidents.assessment import (
 )
 
 Make = Callable[..., BreachFacts]
-SAFE_KEY = {"method": "encrypted", "state_of_the_art": True, "key_safe": True}
+SAFE_KEY = {"method": "encrypted", "state_of_the_art": True, "key_safe": True, "effective": True}
 HIGH_RISK: dict[str, Any] = {"special_categories": ["health"], "recipients": "unknown", "malicious": True}
 
 

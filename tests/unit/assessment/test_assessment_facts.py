@@ -82,14 +82,38 @@ def test_exact_count_is_written_back_as_an_integer() -> None:
     assert SubjectCount.exact(12).to_json() == 12
 
 
-def test_protection_renders_data_unintelligible_only_when_strong_and_key_safe() -> None:
-    assert Protection(ProtectionMethod.ENCRYPTED, state_of_the_art=True, key_safe=True).renders_unintelligible
-    assert not Protection(
-        ProtectionMethod.ENCRYPTED, state_of_the_art=True, key_safe=False
+def test_protection_renders_data_unintelligible_only_when_strong_key_safe_and_effective() -> None:
+    assert Protection(
+        ProtectionMethod.ENCRYPTED, state_of_the_art=True, key_safe=True, effective=True
     ).renders_unintelligible
     assert not Protection(
-        ProtectionMethod.HASHED, state_of_the_art=False, key_safe=True
+        ProtectionMethod.ENCRYPTED, state_of_the_art=True, key_safe=False, effective=True
     ).renders_unintelligible
+    assert not Protection(
+        ProtectionMethod.HASHED, state_of_the_art=False, key_safe=True, effective=True
+    ).renders_unintelligible
+
+
+def test_protection_that_did_not_protect_against_this_breach_renders_nothing_unintelligible() -> None:
+    # encryption at rest, data read through a taken-over account: the FG answers "not effective"
+    taken_over = Protection(ProtectionMethod.ENCRYPTED, state_of_the_art=True, key_safe=True, effective=False)
+    assert not taken_over.renders_unintelligible
+    # not answered yet (e.g. only the inventory's "encrypted at rest"): never lowers the risk
+    assert not Protection(ProtectionMethod.ENCRYPTED, state_of_the_art=True, key_safe=True).renders_unintelligible
+
+
+def test_effectiveness_reads_and_writes_and_needs_a_method() -> None:
+    facts = BreachFacts.from_dict({"nature": ["confidentiality"], "data_categories": ["name"],
+                                   "protection": {"method": "encrypted", "effective": False}})
+    assert facts.protection.effective is False
+    assert facts.to_dict()["protection"] == {"method": "encrypted", "state_of_the_art": False, "key_safe": False,
+                                             "effective": False}
+    assert BreachFacts.from_dict(facts.to_dict()) == facts
+    unanswered = BreachFacts.from_dict({"nature": ["confidentiality"], "data_categories": ["name"]})
+    assert "effective" not in unanswered.to_dict()["protection"]
+    with pytest.raises(InvalidFacts, match="protection.effective"):
+        BreachFacts.from_dict({"nature": ["confidentiality"], "data_categories": ["name"],
+                               "protection": {"effective": True}})
 
 
 def test_24_online_data_are_expressible() -> None:

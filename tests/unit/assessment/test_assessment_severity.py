@@ -171,7 +171,7 @@ def test_malicious_intent_adds_half_a_point(make_facts: Make) -> None:
 
 def test_unintelligibility_stays_outside_the_formula(make_facts: Make) -> None:
     plain = assess_severity(make_facts(recipients="unknown"))
-    safe = {"method": "encrypted", "state_of_the_art": True, "key_safe": True}
+    safe = {"method": "encrypted", "state_of_the_art": True, "key_safe": True, "effective": True}
     encrypted = assess_severity(make_facts(recipients="unknown", protection=safe))
     assert encrypted.score == plain.score
     assert encrypted.unintelligible.applies and not plain.unintelligible.applies

@@ -89,8 +89,13 @@ def complete_organisation() -> Organisation:
     )
 
 
+# the answers datalek derives for the scenario incident, all read and confirmed by the FG
+CONFIRMED = frozenset({"1.1", "2.2.1", "3.1.1b", "4.1.1", "4.1.2", "4.3", "4.5", "5.3", "5.4", "7.2", "9.1", "9.2",
+                       "9.3", "10.1.1", "10.1.3", "10.1.7"})
+
+
 def complete_supplement() -> DraftSupplement:
-    return DraftSupplement(other_supervisors=(), other_organisations="Nee")
+    return DraftSupplement(other_supervisors=(), other_organisations="Nee", confirmed=CONFIRMED)
 
 
 def assert_golden(name: str, text: str) -> None:

@@ -35,7 +35,7 @@ def test_complete_new_notification_uses_template_field_names_and_options():
     assert f["field_65"]["value"] == ["a"] and f["field_67"]["label"] == "Approximate number"
     assert f["field_68"]["value"] == 4 and f["field_73"]["value"] == 4
     assert "s" in f["field_70"]["value"]  # user credentials
-    assert f["field_87"]["provenance"] == "derived" and f["field_90"]["value"].startswith("ENISA 2013")
+    assert f["field_87"]["provenance"] == "derived" and f["field_90"]["value"].startswith("ENISA-methode (2013)")
     assert f["field_97"]["value"] in {"b", "d", "e"}
     assert all(set(v) >= {"title", "value", "provenance"} for v in f.values())
     assert [a["number"] for a in data["ap_form"]][:3] == ["1.1", "1.2", "1.3"]

@@ -1,13 +1,14 @@
 """The AP draft: every question answered with provenance, and the completeness check."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from incidents.assessment import accept, assess, override
+from incidents.detection import Affected
 from incidents.model import Status
 from notifications.answers import DraftSupplement, FollowUp, Provenance
 from notifications.organisation import Organisation
-from notifications.report import build_ap_draft, draft_inputs, missing_answers
+from notifications.report import build_ap_draft, completeness, draft_inputs, missing_answers
 from tests.unit.notifications.conftest import (
     AWARE,
     NOW,
@@ -115,3 +116,51 @@ def test_informed_subjects_need_count_and_means():
     assert [a.number for a in d.missing] == ["10.1.3", "10.1.7"]  # the count is a range, so not derived
     given = replace(complete_supplement(), subjects_informed_count=4, subjects_informed_means=("Per e-mail",))
     assert draft(informed, supplement=given).complete
+
+
+def test_derived_answers_count_only_once_the_fg_confirmed_them():
+    unconfirmed = replace(complete_supplement(), confirmed=frozenset())
+    d = draft(supplement=unconfirmed)
+    assert d.missing == () and not d.complete
+    assert [a.number for a in d.open] == [a.number for a in d.derived] and len(d.open) == 16
+    assert answer(d, "5.3").provenance_nl == "afgeleid: controleren"
+    partly = draft(supplement=replace(unconfirmed, confirmed=frozenset({"5.3", "4.1.1", "9.9"})))
+    assert len(partly.open) == 14 and answer(partly, "5.3").provenance_nl == "afgeleid, bevestigd door de FG"
+    assert "te bevestigen: 5.3 Beschrijving van het incident (samenvatting)" not in completeness(partly)
+    assert "te bevestigen: 4.3 Geef (kort) aan hoe u de inbreuk heeft ontdekt" in completeness(partly)
+    # a confirmation never turns a missing answer into a done one
+    sparse = draft(scenario_incident(), supplement=DraftSupplement(confirmed=frozenset({"4.2", "1.3"})))
+    assert {"4.2", "1.3"} <= {a.number for a in sparse.missing}
+
+
+def test_what_happened_is_dutch_prose_from_the_detections_with_counts_only():
+    taken = Affected(accounts=frozenset({"klant1@example.nl", "klant2@example.nl"}), records=(("e1", 1200),))
+    incident = replace(assessed_incident(), affected=taken)
+    a = answer(draft(incident, supplement=replace(complete_supplement(), confirmed=frozenset())), "5.3")
+    text = a.lines[0]
+    assert a.provenance is Provenance.DERIVED and a.provenance_nl == "afgeleid: controleren"
+    assert text.startswith("De automatische detectie van datalek heeft op systeem klantportaal het volgende "
+                           "waargenomen: herhaalde mislukte inlogpogingen vanaf één netwerkadres")
+    assert "De eerste detectie was op 2026-11-20 09:12 UTC" in text and "in totaal 10 gebeurtenissen" in text
+    assert "gaat het om 2 gebruikersaccounts en 1200 gegevensrecords." in text
+    assert "klant1@" not in text and "auth.repeated_failures" not in text and "203.0.113.77" not in text
+    own = answer(draft(incident, supplement=replace(complete_supplement(), summary="Eigen tekst")), "5.3")
+    assert (own.provenance, own.lines) == (Provenance.RECORDED, ("Eigen tekst",))
+
+
+def test_awareness_before_the_first_detection_is_a_warning_in_the_completeness_check():
+    early = replace(assessed_incident(), became_aware_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    d = draft(early)
+    assert d.open == () and not d.complete
+    assert len(d.warnings) == 1 and "vóór de eerste waargenomen gebeurtenis" in d.warnings[0]
+    assert completeness(d)[0].startswith("tijdlijn: De kennisname (2026-11-20 10:00 CET)")
+    started = replace(complete_supplement(), started_at=datetime(2026, 11, 20, 8, 30, tzinfo=UTC))
+    assert draft(early, supplement=started).warnings == ()
+
+
+def test_a_start_after_the_end_and_awareness_in_the_future_are_warnings():
+    s = replace(complete_supplement(), started_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+                ended_at=datetime(2026, 11, 20, 9, 20, tzinfo=UTC))
+    future = replace(assessed_incident(), became_aware_at=NOW + timedelta(hours=1))
+    warnings = draft(future, supplement=s).warnings
+    assert [("na het einde" in w, "in de toekomst" in w) for w in warnings] == [(True, False), (False, True)]
