@@ -254,14 +254,14 @@ async def test_bad_input_is_a_json_4xx_never_a_500(site):
         ("POST", "/api/v1/events", b"{oops", 400, "not valid JSON"),
         ("POST", "/api/v1/events", b'"text"', 400, "event object"),
     ]
-    for method, path, body, status, text in cases:
+    for method, path, body, status, expected in cases:
         headers = {**auth, "Content-Type": "application/json"}
         token = site.tokens["hook"] if path.endswith("/events") else site.tokens["fien"]
         headers["Authorization"] = f"Bearer {token}"
         response = await site.client.request(method, path, data=body, headers=headers)
         answer = await response.json()
         assert response.status == status, (path, body and body[:40], answer)
-        assert text in answer["error"], (path, answer)
+        assert expected in answer["error"], (path, answer)
     status, answer = await call(site, "fien", "PUT", f"{one}/facts",
                                 {"nature": ["sideways"], "records": "many", "colour": 1})
     assert set(answer["problems"]) == {"nature[0]", "records", "colour"}  # every problem at once

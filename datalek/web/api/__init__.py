@@ -16,9 +16,10 @@ from datalek.web.console import Console
 
 def install(app: web.Application, console: Console) -> None:
     """Add the API's routes to the console's ``app``; its requests pass the API's own guard."""
-    console.delegate(PREFIX, ApiGuard(console))
-    incidents.add_routes(app.router, console)
-    sink = events.add_routes(app.router, console)
+    guard = ApiGuard(console)
+    console.delegate(PREFIX, guard)
+    incidents.add_routes(app.router, console, guard)
+    sink = events.add_routes(app.router, console, guard)
     openapi.add_routes(app.router)
 
     async def close(_: web.Application) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -21,13 +21,7 @@ from incidents.workflow import Actor, NotPermitted, WorkflowError
 
 LOG = logging.getLogger("datalek.web.api")
 PREFIX = "/api/v1"
-ACTOR = "datalek.actor"  # the request key holding the authenticated person
-SCOPES: Mapping[str, Scope | None] = {  # route name -> the scope its token needs (None: no token needed)
-    "api.openapi": None,
-    "api.incidents": Scope.READ, "api.incident": Scope.READ, "api.draft": Scope.READ, "api.register": Scope.READ,
-    "api.transitions": Scope.WORKFLOW, "api.facts": Scope.WORKFLOW, "api.decision": Scope.WORKFLOW,
-    "api.events": Scope.INGEST,
-}
+ApiHandler = Callable[[web.Request, Actor], Awaitable[web.StreamResponse]]  # gets the authenticated person
 BEARER = "send your token as 'Authorization: Bearer <token>' (cookies are not accepted by the API)"
 
 
@@ -61,11 +55,6 @@ def refusal(e: Exception) -> ApiError:
     return ApiError(400, str(e))
 
 
-def actor(request: web.Request) -> Actor:
-    person: Actor = request[ACTOR]
-    return person
-
-
 async def json_object(request: web.Request) -> dict[str, Any]:
     """The body as a JSON object (the app's size limit applies: 413); anything else is a 400."""
     raw = await request.read()
@@ -81,16 +70,23 @@ async def json_object(request: web.Request) -> dict[str, Any]:
 
 
 class ApiGuard:
-    """Authenticates every API request by bearer token and scope; turns every failure into a JSON error."""
+    """Turns every failure under /api/v1 into a JSON error; ``scoped`` wraps a handler in the token check."""
 
     def __init__(self, console: Console) -> None:
         self.c = console
 
+    def scoped(self, scope: Scope, handler: ApiHandler) -> Handler:
+        """``handler`` for a person whose token carries ``scope`` (the role is checked by the core)."""
+
+        async def authenticated(request: web.Request) -> web.StreamResponse:
+            return await handler(request, await self.authenticate(request, scope))
+
+        return authenticated
+
     async def __call__(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
-            name = request.match_info.route.name
-            if name != "api.openapi":
-                request[ACTOR] = await self.authenticate(request, SCOPES.get(name or ""))
+            if request.match_info.http_exception is not None:  # no such route or method: 401 comes first
+                await self.authenticate(request, None)
             return await handler(request)
         except ApiError as e:
             return problem(e.status, e.message, **e.extra)

@@ -16,8 +16,10 @@ from typing import Any
 
 from aiohttp import web
 
-from datalek.web.api.base import ApiError, answer
+from datalek.web.api.base import ApiError, ApiGuard, answer
 from datalek.web.console import Console
+from incidents.persistence.users import Scope
+from incidents.workflow import Actor
 from streams.http_events import EventProducer, StreamUnavailable, judge
 
 LOG = logging.getLogger("datalek.web.api")
@@ -56,7 +58,7 @@ class EventsApi:
                                       topic=console.container.topics()["events"],
                                       timeout=s.kafka.connect_timeout, envelope_size=s.kafka.envelope_size)
 
-    async def post(self, request: web.Request) -> web.Response:
+    async def post(self, request: web.Request, person: Actor) -> web.Response:
         raw = await _body(request, self.max_bytes)
         try:
             items = items_of(json.loads(raw))
@@ -83,7 +85,7 @@ class EventsApi:
         await asyncio.to_thread(self.producer.close)
 
 
-def add_routes(router: web.UrlDispatcher, console: Console) -> EventsApi:
+def add_routes(router: web.UrlDispatcher, console: Console, guard: ApiGuard) -> EventsApi:
     e = EventsApi(console)
-    router.add_post("/api/v1/events", e.post, name="api.events")
+    router.add_post("/api/v1/events", guard.scoped(Scope.INGEST, e.post), name="api.events")
     return e

@@ -15,7 +15,7 @@ from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
 from datalek.web import actions
-from datalek.web.api.base import ApiError, actor, answer, json_object, refusal
+from datalek.web.api.base import ApiError, ApiGuard, answer, json_object, refusal
 from datalek.web.console import REF, Console
 from datalek.web.drafts import Drafts
 from incidents import register, services
@@ -25,6 +25,7 @@ from incidents.assessment import facts as facts_core
 from incidents.errors import IncidentError
 from incidents.model import Incident
 from incidents.persistence import audit
+from incidents.persistence.users import Scope
 from notifications.errors import NotificationError
 
 # The fields each step reads (the console's form fields); others are refused, so a typo is not lost silently.
@@ -78,34 +79,33 @@ class IncidentsApi:
         self.c = console
         self.drafts = Drafts(console)
 
-    async def list(self, request: web.Request) -> web.Response:
+    async def list(self, request: web.Request, person: wf.Actor) -> web.Response:
         return answer({"incidents": await asyncio.to_thread(self._list)})
 
     def _list(self) -> list[dict[str, Any]]:
         with self.c.container.uow() as uow:
             return [brief(i) for i in uow.incidents.list(limit=None)]
 
-    async def get(self, request: web.Request) -> web.Response:
-        person = actor(request)
+    async def get(self, request: web.Request, person: wf.Actor) -> web.Response:
         incident, trail = await asyncio.to_thread(self.c.read, request.match_info["ref"], person, "api.viewed")
         return answer(detail(incident, trail, role=person.role, now=self.c.clock()))
 
-    async def transition(self, request: web.Request) -> web.Response:
+    async def transition(self, request: web.Request, person: wf.Actor) -> web.Response:
         body = await json_object(request)
         name = body.pop("step", None)
         if not isinstance(name, str) or name not in FIELDS:
             raise ApiError(400, f"step: one of {', '.join(FIELDS)} (the decision is POST .../decision)")
         now = self.c.clock()
-        return await self._act(request, lambda: actions.STEPS[name](form(body, FIELDS[name]), now), now)
+        return await self._act(request, person, lambda: actions.STEPS[name](form(body, FIELDS[name]), now), now)
 
-    async def decision(self, request: web.Request) -> web.Response:
+    async def decision(self, request: web.Request, person: wf.Actor) -> web.Response:
         values, now = form(await json_object(request), DECISION), self.c.clock()
         if values.get("choice", "accept") not in ("accept", "override"):
             raise ApiError(400, "choice: accept (the proposal) or override (with notify_ap, notify_subjects, "
                                 "reason)")
-        return await self._act(request, lambda: actions.STEPS["decide"](values, now), now)
+        return await self._act(request, person, lambda: actions.STEPS["decide"](values, now), now)
 
-    async def facts(self, request: web.Request) -> web.Response:
+    async def facts(self, request: web.Request, person: wf.Actor) -> web.Response:
         """PUT or POST the facts JSON (the format of `datalek assess`); every problem is reported at once."""
         body, now = await json_object(request), self.c.clock()
         found = facts_core.problems(body)
@@ -116,12 +116,11 @@ class IncidentsApi:
             recorded = BreachFacts.from_dict(body)
             return lambda i, a: wf.record_facts(i, recorded, at=now, actor=a)
 
-        return await self._act(request, step, now, audit_as="facts.recorded")
+        return await self._act(request, person, step, now, audit_as="facts.recorded")
 
-    async def _act(self, request: web.Request, make_step: Any, now: datetime, *,
+    async def _act(self, request: web.Request, person: wf.Actor, make_step: Any, now: datetime, *,
                    audit_as: str | None = None) -> web.Response:
         """Run the step for the person as the console does (``services.act``); answer the incident as it is now."""
-        person = actor(request)
         try:
             step = make_step()
             incident = await asyncio.to_thread(services.act, self.c.container.uow(), request.match_info["ref"],
@@ -135,13 +134,13 @@ class IncidentsApi:
         with self.c.container.session_factory() as session:
             return audit.trail(session, incident_id)
 
-    async def draft(self, request: web.Request) -> web.Response:
+    async def draft(self, request: web.Request, person: wf.Actor) -> web.Response:
         """GET .../drafts/{kind}?format=json|md|html&notice=nl|en (audited as api.draft.KIND)."""
         kind, fmt, notice = request.match_info["kind"], request.query.get("format", "json"), \
             request.query.get("notice", "nl")
         if fmt not in DRAFT_TYPES or notice not in ("nl", "en"):
             raise ApiError(400, "format: json, md or html; notice: nl or en")
-        incident, _ = await asyncio.to_thread(self.c.read, request.match_info["ref"], actor(request),
+        incident, _ = await asyncio.to_thread(self.c.read, request.match_info["ref"], person,
                                               f"api.draft.{kind}")
         try:
             document = await asyncio.to_thread(self.drafts.document, incident, kind, fmt, notice)
@@ -149,12 +148,12 @@ class IncidentsApi:
             raise ApiError(409, str(e)) from e
         return web.Response(text=document, content_type=DRAFT_TYPES[fmt])
 
-    async def register(self, request: web.Request) -> web.Response:
+    async def register(self, request: web.Request, person: wf.Actor) -> web.Response:
         """GET /api/v1/register?format=json|csv: every incident (Art. 33(5)); audited per incident."""
         fmt = request.query.get("format", "json")
         if fmt not in ("json", "csv"):
             raise ApiError(400, "format: json or csv")
-        entries = await asyncio.to_thread(self._register, actor(request).name)
+        entries = await asyncio.to_thread(self._register, person.name)
         if fmt == "csv":
             return web.Response(text=register.to_csv(entries), content_type="text/csv")
         return web.Response(text=register.to_json(entries), content_type="application/json")
@@ -169,14 +168,15 @@ class IncidentsApi:
             return entries
 
 
-def add_routes(router: web.UrlDispatcher, console: Console) -> None:
+def add_routes(router: web.UrlDispatcher, console: Console, guard: ApiGuard) -> None:
     a, one = IncidentsApi(console), f"/api/v1/incidents/{{ref:{REF}}}"
-    router.add_get("/api/v1/incidents", a.list, name="api.incidents", allow_head=False)
-    router.add_get(one, a.get, name="api.incident", allow_head=False)
-    router.add_post(f"{one}/transitions", a.transition, name="api.transitions")
+    read, act = (lambda h: guard.scoped(Scope.READ, h)), (lambda h: guard.scoped(Scope.WORKFLOW, h))
+    router.add_get("/api/v1/incidents", read(a.list), name="api.incidents", allow_head=False)
+    router.add_get(one, read(a.get), name="api.incident", allow_head=False)
+    router.add_post(f"{one}/transitions", act(a.transition), name="api.transitions")
     facts = router.add_resource(f"{one}/facts", name="api.facts")
-    facts.add_route("PUT", a.facts)
-    facts.add_route("POST", a.facts)
-    router.add_post(f"{one}/decision", a.decision, name="api.decision")
-    router.add_get(f"{one}/drafts/{{kind:ap|subjects}}", a.draft, name="api.draft", allow_head=False)
-    router.add_get("/api/v1/register", a.register, name="api.register", allow_head=False)
+    facts.add_route("PUT", act(a.facts))
+    facts.add_route("POST", act(a.facts))
+    router.add_post(f"{one}/decision", act(a.decision), name="api.decision")
+    router.add_get(f"{one}/drafts/{{kind:ap|subjects}}", read(a.draft), name="api.draft", allow_head=False)
+    router.add_get("/api/v1/register", read(a.register), name="api.register", allow_head=False)
