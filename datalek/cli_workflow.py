@@ -211,7 +211,7 @@ def remove_user(name: str) -> None:
 
 @users_cli.command("list")
 def list_users() -> None:
-    """Registered people, their roles and whether they hold a token."""
+    """Registered people, their roles and their token's scopes (token=no: none issued)."""
     container = migrated(Settings())
     acting(container)
     with container.session_factory() as session:

@@ -105,7 +105,7 @@ def remove(session: Session, *, name: str, by: str, at: datetime) -> None:
 def people(session: Session) -> list[dict[str, str]]:
     rows = session.scalars(select(UserRow).order_by(UserRow.name))
     return [{"name": r.name, "role": r.role, "added_at": r.added_at.isoformat(), "added_by": r.added_by,
-             "token": "yes" if r.token_hash else "no"} for r in rows]
+             "token": r.token_scopes.replace(" ", ",") if r.token_hash else "no"} for r in rows]
 
 
 def _admin(session: Session, by: str, what: str) -> None:

@@ -345,6 +345,8 @@ def test_users_token_with_scopes_issues_a_token_for_only_those(tmp_path):
     assert datalek(tmp_path, "users", "add", "hook", "analyst", token=admin).returncode == 0
     issued = datalek(tmp_path, "users", "token", "hook", "--scope", "ingest", token=admin)
     assert issued.returncode == 0, issued.stderr
+    people = datalek(tmp_path, "users", "list", token=admin).stdout
+    assert "token=ingest " in people and "token=read,workflow " in people
     both = datalek(tmp_path, "users", "token", "adam", "--scope", "read", "--scope", "ingest", token=admin)
     bad = datalek(tmp_path, "users", "token", "hook", "--scope", "everything", token=both.stdout.strip())
     assert bad.returncode == 2
