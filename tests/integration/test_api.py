@@ -1,6 +1,7 @@
 """The JSON API /api/v1 over HTTP: bearer tokens with scopes, the role matrix of the workflow as a table, JSON
 errors, the audit log, the OpenAPI description, and event ingestion to Kafka (SQLite and PostgreSQL)."""
 
+import asyncio
 import json
 import uuid
 from datetime import timedelta
@@ -23,6 +24,7 @@ from incidents.persistence import users
 from incidents.persistence.rows import AuditRow
 from incidents.persistence.users import Scope
 from streams.kafka_admin import ensure_topics
+from tests.conftest import wait_until
 from tests.integration.test_web import FACTS, NOW, Site
 from tests.integration.test_web_security import sign_in
 from tests.integration.test_workflow_cli import datalek
@@ -463,3 +465,31 @@ async def test_oversized_bodies_and_too_many_events_are_refused_before_anything_
     status, answer = await call(s, "hook", "POST", "/api/v1/events", [GOOD] * 6)
     assert status == 413 and "5 events" in answer["error"]
     assert _read(s.bootstrap, s.topic) == []
+
+
+@pytest.mark.kafka
+async def test_events_posted_to_the_api_open_one_incident_in_the_worker_and_a_resend_adds_none(
+        worker_factory, kafka_bootstrap, tmp_path):
+    from tests.integration.test_pipeline import count_incidents, scenario_events, wait_consumed
+
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    s = ApiSite(url)  # two incidents of its own
+    worker = worker_factory(url)
+    worker.start()
+    settings = s.container.settings.model_copy(update={
+        "kafka": KafkaSettings(bootstrap=kafka_bootstrap, topic_prefix=worker.prefix)})
+    await _serve(s, Container(settings))
+    try:
+        batch = scenario_events()
+        status, answer = await call(s, "hook", "POST", "/api/v1/events", {"events": batch})
+        assert status == 200 and answer["accepted"] == len(batch)
+        await asyncio.to_thread(wait_until, lambda: count_incidents(url) == 3, message="the brute-force incident")
+        status, _ = await call(s, "hook", "POST", "/api/v1/events", batch)  # the same events again
+        assert status == 200
+        await asyncio.to_thread(wait_consumed, worker, ["events", "by-key", "detections"])
+        assert count_incidents(url) == 3
+        status, listing = await call(s, "ann", "GET", "/api/v1/incidents")
+        assert "klantportaal" in {i["asset"] for i in listing["incidents"]}
+    finally:
+        await s.client.close()
+        s.container.engine.dispose()
