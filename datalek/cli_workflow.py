@@ -211,7 +211,7 @@ def remove_user(name: str) -> None:
 
 @users_cli.command("list")
 def list_users() -> None:
-    """Registered people, their roles and whether they hold a token."""
+    """Registered people, their roles and their token's scopes (token=no: none issued)."""
     container = migrated(Settings())
     acting(container)
     with container.session_factory() as session:
@@ -220,13 +220,15 @@ def list_users() -> None:
 
 
 @users_cli.command("token")
-def issue_token(name: str) -> None:
+def issue_token(name: str, scope: Annotated[list[users.Scope] | None, typer.Option(
+        help="what the token may do; repeat for more (default: read and workflow; a webhook: only ingest)")] = None,
+                ) -> None:
     """Issue a new API token (web, API, CLI) replacing the old one; printed once, only its hash is kept."""
     container = migrated(Settings())
     by = acting(container)
     try:
         with container.session_factory.begin() as session:
-            token = users.issue_token(session, name=name, by=by, at=utc_now())
+            token = users.issue_token(session, name=name, by=by, at=utc_now(), scopes=scope or users.DEFAULT_SCOPES)
     except IncidentError as e:
         raise fail(str(e)) from e
     typer.echo(token)

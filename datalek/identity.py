@@ -29,10 +29,11 @@ def os_account() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
-def person(session: Session, settings: Settings) -> Actor:
-    """The registered person acting, by token or (single-user machines) by OS account; else a clear refusal."""
+def person(session: Session, settings: Settings, *, scope: users.Scope = users.Scope.WORKFLOW) -> Actor:
+    """The registered person acting, by token (which must carry ``scope``) or (single-user machines) by OS
+    account; else a clear refusal."""
     if settings.token is not None and settings.token.get_secret_value().strip():
-        return users.authenticate(session, settings.token.get_secret_value().strip())
+        return users.authenticate(session, settings.token.get_secret_value().strip(), scope=scope)
     if settings.identity.single_user:
         return users.actor(session, os_account())
     raise NotIdentified("who is acting? set DATALEK_TOKEN to your token (`datalek users token`), "
@@ -43,4 +44,4 @@ def reader(session: Session, settings: Settings) -> str:
     """The name under which a read is audited: the person, or before anyone is registered the OS account."""
     if not users.registered(session):
         return f"os:{os_account()} (no users registered yet)"
-    return person(session, settings).name
+    return person(session, settings, scope=users.Scope.READ).name

@@ -85,6 +85,8 @@ class WebSettings(_Section):
     trusted_proxy: bool = False
     login_attempts: int = 10  # failed sign-ins per client address and window before 429
     login_window_seconds: int = 300
+    api_max_body_bytes: int = 1024 * 1024  # POST /api/v1/events: larger bodies are refused (413)
+    api_max_events: int = 1000  # POST /api/v1/events: events per request
 
 
 class Settings(BaseSettings):

@@ -133,8 +133,11 @@ def _join(current: Incident, detection: Detection, *, now: datetime) -> tuple[In
 Step = Callable[[Incident, Actor], tuple[Incident, IncidentEvent | None]]
 
 
-def act(uow: UnitOfWork, incident_ref: str, *, actor_name: str, now: datetime, step: Step) -> Incident:
-    """Apply one workflow step for an authenticated person: state, audit entry and event commit together."""
+def act(uow: UnitOfWork, incident_ref: str, *, actor_name: str, now: datetime, step: Step,
+        audit_as: str | None = None) -> Incident:
+    """Apply one workflow step for an authenticated person: state, audit entry and event commit together.
+
+    ``audit_as`` names the audit entry of a step that emits no event (facts amended while assessing)."""
     with uow:
         incident = uow.incidents.find(incident_ref)
         actor = uow.actor(actor_name)
@@ -145,6 +148,8 @@ def act(uow: UnitOfWork, incident_ref: str, *, actor_name: str, now: datetime, s
             uow.audit(incident.id, at=now, actor=actor.name, action=action, reason=reason,
                       from_status=from_status, to_status=to_status)
             uow.publish([event])
+        elif audit_as:
+            uow.audit(incident.id, at=now, actor=actor.name, action=audit_as)
         uow.commit()
         return updated
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from datalek.bootstrap import Container, utc_now
 from datalek.cli_common import db_label, migrated, out
 from datalek.settings import Settings
-from datalek.web import actions, details, drafts, facts, pages
+from datalek.web import actions, api, details, drafts, facts, pages
 from datalek.web.console import Console, Handler
 
 FEATURES = (pages, actions, facts, drafts, details)  # each has add_routes(router, console)
@@ -32,6 +32,7 @@ def build_web_app(container: Container, *, clock: Callable[[], datetime] = utc_n
     app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
     for feature in FEATURES:
         feature.add_routes(app.router, console)
+    api.install(app, console)  # /api/v1: bearer tokens only
     return app
 
 

@@ -79,6 +79,12 @@ class Console:
         self.limiter = LoginLimiter(attempts=web_settings.login_attempts,
                                     window=timedelta(seconds=web_settings.login_window_seconds))
         self.css = (TEMPLATES_DIR / "web" / "web.css").read_bytes()
+        self.delegated: dict[str, Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]] = {}
+
+    def delegate(self, prefix: str, guard: Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]) -> None:
+        """Requests under ``prefix`` skip the console's session, CSRF and origin checks: ``guard`` authenticates
+        them itself (the JSON API takes bearer tokens only, never cookies)."""
+        self.delegated[prefix] = guard
 
     async def guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Check origin, authenticate, add the security headers, log method, route and status only."""
@@ -114,6 +120,9 @@ class Console:
 
     async def _call(self, request: web.Request, handler: Handler, *, public: bool) -> web.StreamResponse:
         """The handler, for a known user unless the route is public; the caller is in ``_CALLER`` meanwhile."""
+        for prefix, own in self.delegated.items():
+            if request.path.startswith(prefix):
+                return await own(request, handler)
         post = request.method == "POST"
         if post and not same_origin(request, transport(request, trusted_proxy=self.trusted_proxy)):
             raise web.HTTPForbidden(text="cross-site request refused\n")
@@ -150,7 +159,7 @@ class Console:
     def by_token(self, token: str) -> Actor | None:
         with self.container.session_factory() as session:
             try:
-                return users.authenticate(session, token)
+                return users.authenticate(session, token, scope=users.Scope.WORKFLOW)  # read- or ingest-only: API
             except IncidentError:
                 return None
 

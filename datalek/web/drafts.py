@@ -40,7 +40,7 @@ class Drafts:
             raise web.HTTPBadRequest(text="format: use md, html or json\n")
         incident, _ = await asyncio.to_thread(self.c.read, request.match_info["ref"], user(), f"web.draft.{kind}")
         try:
-            document = await asyncio.to_thread(self._draft, incident, kind, fmt, notice)
+            document = await asyncio.to_thread(self.document, incident, kind, fmt, notice)
         except NotificationError as e:
             return self.c.page("problem", {"problem": str(e), "ref": incident.id}, status=422)
         response = web.Response(text=document, content_type=_TYPES[fmt])
@@ -51,7 +51,7 @@ class Drafts:
             response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    def _draft(self, incident: Incident, kind: str, fmt: str, notice: str) -> str:
+    def document(self, incident: Incident, kind: str, fmt: str, notice: str) -> str:
         """The draft with the organisation file plus the details and supplementary answers kept in the console."""
         with self.c.container.session_factory() as session:
             kept, answers = documents.organisation(session), documents.supplement(session, incident.id)

@@ -115,6 +115,8 @@ class UserRow(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime())
     added_by: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the API token
+    # what the token may do, space-separated (users.Scope): read, workflow, ingest
+    token_scopes: Mapped[str] = mapped_column(String(64), default="read workflow", server_default="read workflow")
 
 
 class AlertRow(Base):

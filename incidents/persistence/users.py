@@ -2,7 +2,8 @@
 registers people, changes roles and removes people. Every change is audited (``audit_log``, incident ``-``).
 
 API tokens (web console, API and CLI): random, shown once, stored only as a SHA-256 hash; a new token replaces
-the old one.
+the old one. A token carries scopes (``Scope``): ``read`` incidents, act in the ``workflow``, ``ingest`` events
+over HTTP. The default is read and workflow; a webhook gets a token of its own with only ``ingest``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,6 +31,19 @@ class UnknownUser(IncidentError):
 
 class InvalidToken(IncidentError):
     """No registered user holds this API token (never issued, replaced, or the user is gone)."""
+
+
+class Scope(StrEnum):
+    READ = "read"  # incidents, drafts, the register
+    WORKFLOW = "workflow"  # workflow steps, facts, the decision (the console needs it to sign in)
+    INGEST = "ingest"  # POST /api/v1/events
+
+
+DEFAULT_SCOPES = frozenset({Scope.READ, Scope.WORKFLOW})
+
+
+class MissingScope(NotPermitted):
+    """The token is valid but was not issued for this kind of request."""
 
 
 def actor(session: Session, name: str) -> Actor:
@@ -89,7 +105,7 @@ def remove(session: Session, *, name: str, by: str, at: datetime) -> None:
 def people(session: Session) -> list[dict[str, str]]:
     rows = session.scalars(select(UserRow).order_by(UserRow.name))
     return [{"name": r.name, "role": r.role, "added_at": r.added_at.isoformat(), "added_by": r.added_by,
-             "token": "yes" if r.token_hash else "no"} for r in rows]
+             "token": r.token_scopes.replace(" ", ",") if r.token_hash else "no"} for r in rows]
 
 
 def _admin(session: Session, by: str, what: str) -> None:
@@ -128,8 +144,10 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, *, name: str, by: str, at: datetime) -> str:
-    """A new API token for ``name``, replacing any earlier one; returned once, only its hash is kept.
+def issue_token(session: Session, *, name: str, by: str, at: datetime,
+                scopes: Iterable[Scope] = DEFAULT_SCOPES) -> str:
+    """A new API token for ``name`` with ``scopes`` (none given: the default), replacing any earlier one;
+    returned once, only its hash is kept.
 
     People issue their own token; only an admin issues one for someone else. The issue is audited at ``at``."""
     issuer = actor(session, by)
@@ -138,19 +156,23 @@ def issue_token(session: Session, *, name: str, by: str, at: datetime) -> str:
     row = session.get(UserRow, name)
     if row is None:
         raise UnknownUser(f"{name!r} is not a datalek user; an admin adds them with `datalek users add`")
+    granted = " ".join(sorted(set(scopes) or DEFAULT_SCOPES))
     token = secrets.token_urlsafe(32)
-    row.token_hash = token_digest(token)
-    _audit(session, at=at, by=by, action="user.token_issued", reason=name)
+    row.token_hash, row.token_scopes = token_digest(token), granted
+    _audit(session, at=at, by=by, action="user.token_issued", reason=f"{name} ({granted})")
     session.flush()
     return token
 
 
-def authenticate(session: Session, token: str) -> Actor:
-    """The user holding ``token``. Lookup is by hash, so timing reveals nothing about stored tokens."""
+def authenticate(session: Session, token: str, *, scope: Scope | None = None) -> Actor:
+    """The user holding ``token`` (role read afresh); with ``scope``, the token must carry it (``MissingScope``).
+    Lookup is by hash, so timing reveals nothing about stored tokens."""
     digest = token_digest(token)
     row = session.scalar(select(UserRow).where(UserRow.token_hash == digest)) if token else None
     if row is None or row.token_hash is None or not hmac.compare_digest(row.token_hash, digest):
         raise InvalidToken("invalid API token")
+    if scope is not None and scope.value not in row.token_scopes.split():
+        raise MissingScope(f"this token lacks the {scope.value} scope (it has: {row.token_scopes})")
     return Actor(row.name, Role(row.role))
 
 
