@@ -195,9 +195,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 if isinstance(found, schema.Rejected):  # one bad message costs one dead letter, not the batch
                     await dead_letter(event.message, found.reason, found.payload)
                     continue
-                for d in found:
-                    # an update goes to the partition of the detection it extends: recorded after it
-                    await detections.send(key=(d.extends or d.key).encode(), value=records.detection_to_wire(d))
+                for d in found:  # keyed by what it correlates by: one recorder per incident (streams.records)
+                    await detections.send(key=records.correlation_key(d), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
             if progress.stale():  # partitions moved meanwhile: write nothing; the marker makes it re-run
                 continue

@@ -12,6 +12,13 @@ DEAD_LETTER_BYTES = 900_000  # under Kafka's default 1 MB message and request si
 _TIMES = ("window_start", "window_end", "detected_at")
 
 
+def correlation_key(d: Detection) -> bytes:
+    """The Kafka key of a detection: what it correlates by (its asset, or its entity when the asset is
+    unknown: IncidentRepository.open_for_entity), so every detection that may join one incident, and every
+    update after the detection it extends, is recorded by one consumer in order, never by two at once."""
+    return (f"asset={d.asset}" if d.asset else f"entity={d.entity}").encode()
+
+
 def detection_to_wire(d: Detection) -> dict[str, Any]:
     return {
         "schema": 1, "key": d.key, "rule_id": d.rule_id, "entity": d.entity, "asset": d.asset,

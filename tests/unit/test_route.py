@@ -165,3 +165,19 @@ def test_an_event_goes_once_to_each_partition_its_state_lives_on(engine):
     assert sorted(out) == sorted({route.partition_of(k, PARTITIONS) for k in keys})
     assert all(len(fields) == 2 and fields[0]["event.id"] == event.id for fields in out.values())
     assert route.copies(engine, [event], partitions=1) == {0: [out[next(iter(out))][0]]}
+
+
+def test_detections_that_may_join_one_incident_share_a_kafka_key(engine, events):
+    """Two workers recording detections of one asset at once would each open an incident (the fault suite
+    saw a split): detections are keyed by what correlation matches on, so one recorder takes them in order."""
+    from streams import records
+
+    found = engine.detect({}, events)
+    by_asset = {}
+    for d in found:
+        by_asset.setdefault(d.asset or f"entity {d.entity}", set()).add(records.correlation_key(d))
+    assert all(len(keys) == 1 for keys in by_asset.values())
+    assert len({records.correlation_key(d) for d in found}) == len(by_asset) > 3
+    updates = [d for d in found if d.extends]
+    extended = {d.key: d for d in found}
+    assert all(records.correlation_key(u) == records.correlation_key(extended[u.extends]) for u in updates)
