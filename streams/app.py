@@ -206,6 +206,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             sources.stage(staged)
             progress.mark(staged, last)
             await staged.flush(app.producer.buffer if app.in_worker else None)
+            if app.in_worker:
+                await _commit_applied(app, last)
 
     async def record(message: Any) -> None:
         try:
@@ -238,6 +240,27 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                           name="outbox.mark_published")
 
     return app
+
+
+async def _commit_applied(app: faust.App, last: dict[Any, Any]) -> None:
+    """Commit the end of a batch whose state, source offsets and markers are written (flushed first).
+    Faust's own commit follows contiguous acknowledgements and was seen stuck after a rebalance (fault
+    suite, a second worker joining: a by-key partition committed at 95 of 302 with everything applied);
+    this one commits what the state holds. Revoked partitions are left out by Faust."""
+    consumer: Any = app.consumer  # private parts: the public commit() commits only acknowledged offsets
+    while await consumer.maybe_wait_for_commit_to_finish():  # one commit at a time, as Faust's own
+        pass
+    offsets = {tp: end for tp, end in ((e.message.tp, e.message.offset + 1) for e in last.values())
+               if (consumer._committed_offset.get(tp) or -1) < end}
+    if not offsets:
+        return
+    consumer._commit_fut = asyncio.get_running_loop().create_future()
+    try:
+        await consumer._commit_offsets(offsets)
+    finally:
+        done, consumer._commit_fut = consumer._commit_fut, None
+        if not done.done():
+            done.set_result(None)
 
 
 async def _with_retry(handlers: Handlers, fn: Callable[..., Any], *args: Any, name: str | None = None) -> Any:

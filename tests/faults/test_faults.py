@@ -114,11 +114,7 @@ BAD = {40: NESTED, 41: OVERSIZED, 150: b'{"events": [' + b"[" * 100_000 + b"]" *
 
 CASES = [
     pytest.param(no_fault, None, id="no fault"),
-    pytest.param(kill_while_events_arrive, None, id="kill -9 while events arrive", marks=pytest.mark.xfail(reason=(
-        "measured in the CI run of 2026-11-30 (passed in the run before): incidents and detections exact, but "
-        "after the restart the consumer group's committed offset on the detections topic stayed at 4 of 42 for "
-        "60 s, so the check 'everything committed' fails; a further restart records those detections again "
-        "(idempotent: no duplicate). Faust's commit of the open_incidents agent; not yet understood"), strict=False)),
+    pytest.param(kill_while_events_arrive, None, id="kill -9 while events arrive"),
     pytest.param(kill_after_a_detection, None, id="kill -9 after a detection"),
     pytest.param(kill_twice_during_recovery, None, id="kill -9 twice, during recovery"),
     pytest.param(broker_restarted, None, id="broker restarted, data kept"),
@@ -137,16 +133,8 @@ def test_the_stream_gives_exactly_the_replayed_incidents(case, fault_stream, sce
 
 
 @pytest.mark.parametrize("scenario", [
-    pytest.param(kill_while_events_arrive, id="kill -9 while events arrive", marks=pytest.mark.xfail(reason=(
-        "measured in the CI run of 2026-11-30 (passed in the run before): incidents and detections exact, but "
-        "after the restart the consumer group's committed offset on the detections topic stayed at 4 of 42 for "
-        "60 s, so the check 'everything committed' fails; a further restart records those detections again "
-        "(idempotent: no duplicate). Faust's commit of the open_incidents agent; not yet understood"), strict=False)),
-    pytest.param(kill_after_a_detection, id="kill -9 after a detection", marks=pytest.mark.xfail(reason=(
-        "measured 2026-11-30 in three runs on Tansu: twice exact but the detections topic's committed offset "
-        "stuck at 1 of 42; once (CI run 2) 3 of 35 incidents and 4 of 41 detections not recorded within the "
-        "60 s settle wait and the offset stuck: after a kill -9 the open_incidents agent can stop advancing "
-        "until the next restart. Open bug, not yet understood (Faust commit/ack after restart)"), strict=False)),
+    pytest.param(kill_while_events_arrive, id="kill -9 while events arrive"),
+    pytest.param(kill_after_a_detection, id="kill -9 after a detection"),
 ])
 def test_the_embedded_broker_gives_them_too_through_kills(tansu_broker, case, fault_stream, scenario):
     path, truth = fault_stream
