@@ -39,6 +39,7 @@ from incidents.model import Incident
 from notifications.dispatcher import load_targets
 from streams import ingest as ingestion
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
+from streams.lines import parse_bounded
 from streams.normalise import MappingError, load_normaliser
 from streams.parsers import FORMATS, ParseContext
 
@@ -150,24 +151,25 @@ def ingest(
         source = ingestion.open_input(path) if not follow else None
         if follow and not Path(path).is_file():
             raise ingestion.BadInput(f"{path}: no such file")
-        context = ParseContext(source=Path(path).name, year=year, reference=utc_now(), tz=ZoneInfo(timezone),
-                               asset=asset, normaliser=normaliser)
+        context = ParseContext(source="stdin" if path == "-" else Path(path).name, year=year,
+                               reference=utc_now(), tz=ZoneInfo(timezone), asset=asset, normaliser=normaliser)
     except (ingestion.BadInput, ZoneInfoNotFoundError, MappingError) as e:
         raise fail(str(e)) from e
     producer = _producer(k)
-    lines = ingestion.follow(Path(path)) if follow else source
-    assert lines is not None
+    source = ingestion.Followed(Path(path)) if follow else source
+    assert source is not None
+    results = parse_bounded(FORMATS[fmt], source, context=context, max_bytes=settings.input.max_line_bytes)
     with producer:
         summary = ingestion.send(
-            FORMATS[fmt](lines, context=context), producer, topic=k.topic("events"),
+            results, producer, topic=k.topic("events"),
             dead_letter_topic=k.topic("dead-letter"), envelope_size=1 if follow else k.envelope_size,
             linger=k.envelope_linger, max_lag=k.envelope_max_lag,
             progress=lambda s: err.print(f"  {s.events} events, {s.rejected} rejected, {s.rate:,.0f} events/s"))
     out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected}; "
               f"{summary.skipped_text()} ({summary.rate:,.0f} events/s)", markup=False, highlight=False,
               soft_wrap=True)
-    for reason in summary.reasons[:20]:
-        err.print(f"  rejected {shown(reason)}")
+    for line in summary.rejected_lines(shown=20):
+        err.print(f"  {shown(line)}", soft_wrap=True)
     if summary.notes:
         err.print(f"kept {summary.noted} values that are not ECS, e.g.:")
     for note in summary.notes[:20]:
@@ -202,7 +204,8 @@ def syslog(
                                                first_line=n, normaliser=normaliser))
 
     async def serve() -> None:
-        async with SyslogReceiver(forward, host=host, port=port) as receiver:
+        async with SyslogReceiver(forward, host=host, port=port, on_reject=forward.reject,
+                                  max_message_bytes=settings.input.max_syslog_message_bytes) as receiver:
             ports = receiver.ports
             out.print(f"syslog on {host} udp/{ports.udp if ports else '?'} tcp/{ports.tcp if ports else '?'}"
                       f" -> {k.topic('events')} ({fmt})")
