@@ -95,7 +95,9 @@ def worker_logging(level: str) -> dict[str, object]:
             "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
             "root": {"level": level, "handlers": ["console"]},
             "loggers": {name: {"level": noisy} for name in NOISY_LOGGERS}
-            | {"faust.worker": {"level": level}}}  # its one "Ready" line says the worker consumes
+            | {"faust.worker": {"level": level}}  # its one "Ready" line says the worker consumes
+            | {name: {"level": "INFO" if level == "DEBUG" else noisy}  # their DEBUG logs bodies and URLs
+               for name in ("apprise", "urllib3")}}
 
 
 def startup_summary(container: Container) -> list[str]:

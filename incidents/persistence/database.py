@@ -33,7 +33,9 @@ def make_engine(url: str, *, statement_timeout: float = 30.0, connect_timeout: f
             "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
             "tcp_user_timeout": ms,
         }
-    engine = create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout, connect_args=connect_args)
+    # hide_parameters: an error's text (logged, dead-lettered) never carries the statement's values
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout, connect_args=connect_args,
+                           hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
