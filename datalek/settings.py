@@ -49,7 +49,6 @@ class InputSettings(_Section):
     # caps applied before any parser reads the input (streams.lines, streams.syslog_receiver, streams.raw)
     max_line_bytes: int = Field(default=1024 * 1024, ge=1)  # longer lines are dead-lettered with their size
     max_syslog_message_bytes: int = Field(default=64 * 1024, ge=1)
-    max_repeats: int = Field(default=1000, ge=1)  # "message repeated N times": at most this many events
 
 
 class AlertSettings(_Section):
