@@ -28,6 +28,7 @@ from datalek.cli_common import (
     shown,
     use_token,
 )
+from datalek.cli_db import db_cli
 from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
 from datalek.cli_status import status_command
@@ -281,6 +282,7 @@ def _register_workflow() -> None:
     app.add_typer(w.users_cli, name="users")
     app.add_typer(w.register_cli, name="register")
     app.add_typer(w.audit_cli, name="audit")
+    app.add_typer(db_cli, name="db")
     app.command("assess")(w.assess_command)
     app.command("draft")(w.draft)
 

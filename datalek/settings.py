@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -101,6 +102,9 @@ class Settings(BaseSettings):
     # one place per user, whatever folder a command runs in (DATALEK_DATABASE_URL overrides it)
     database_url: SecretStr = Field(default_factory=_default_database_url)
     database_timeout: float = 30.0  # seconds a statement, lock wait or connection attempt may take
+    # auto: every command brings the schema up to date (the embedded default); check: commands only verify it
+    # and the application's role needs no DDL rights (production: `datalek db upgrade` as a DDL-capable role)
+    database_migrate: Literal["auto", "check"] = "auto"
     log_level: str = "info"
     kafka: KafkaSettings = KafkaSettings()
     detection: DetectionSettings = DetectionSettings()

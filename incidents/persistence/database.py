@@ -7,6 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -87,6 +89,17 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision``."""
     command.upgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None: never migrated). Reads only; needs no DDL rights."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    """The latest schema revision this version of datalek ships."""
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
