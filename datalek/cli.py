@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from pydantic import ValidationError
 from rich.table import Table
 
 from datalek.bootstrap import Container, utc_now
@@ -296,4 +297,15 @@ app.command("status")(status_command)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ValidationError as e:  # raised wherever Settings() is first built: one line, no traceback
+        err.print(f"error: bad configuration: {configuration_problems(e)}", markup=False, highlight=False,
+                  soft_wrap=True)
+        raise SystemExit(2) from e
+
+
+def configuration_problems(error: ValidationError) -> str:
+    """Each bad setting by its environment variable and what is wrong, never its value (it may be a secret)."""
+    return "; ".join(f"DATALEK_{'__'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+                     for problem in error.errors())

@@ -31,7 +31,7 @@ def shown(value: object) -> str:
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {shown(message)}")
+    err.print(f"[bold red]error:[/] {shown(message)}", soft_wrap=True)  # one line, whatever the terminal
     return typer.Exit(code=2)
 
 

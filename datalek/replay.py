@@ -149,7 +149,7 @@ class ReplayError(IncidentError):
 
 
 def replay_command(
-    path: Annotated[Path, typer.Argument(help="log file to replay", exists=True, dir_okay=False)],
+    path: Annotated[Path, typer.Argument(help="log file to replay")],
     fmt: Annotated[str, typer.Option("--format", help=f"one of: {', '.join(FORMATS)}")] = "ecs",
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="extra rules folder (repeatable)")] = None,
     no_default_rules: Annotated[bool, typer.Option("--no-default-rules", help="only the --rules")] = False,
@@ -163,6 +163,9 @@ def replay_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines: detections, incidents, summary")] = False,
 ) -> None:
     """Run the rules and the correlation over a file, offline (no Kafka, no database)."""
+    if not path.is_file():
+        typer.echo(f"error: {visible(str(path))}: no such file", err=True)
+        raise typer.Exit(code=2)
     options = ReplayOptions(fmt=fmt, rules_dirs=tuple(rules or ()), default_rules=not no_default_rules,
                             inventory=inventory, correlation_window=timedelta(minutes=correlation_minutes),
                             year=year, tz=timezone, asset=asset, normalise_dirs=tuple(normalise or ()),
