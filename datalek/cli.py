@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -130,11 +131,18 @@ def _check_format(fmt: str) -> None:
 
 
 def _producer(k: KafkaSettings) -> KafkaProducer:
+    # a wait longer than a moment says what it waits for (issue 14: "ingest with no broker waits 30 s silently")
+    waiting = threading.Timer(2.0, lambda: err.print(
+        f"note: waiting up to {k.connect_timeout:g} s for the Kafka broker at {k.bootstrap_servers}",
+        markup=False, highlight=False, soft_wrap=True))
+    waiting.start()
     try:
         return KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
                              bootstrap_timeout_ms=int(k.connect_timeout * 1000))
     except KafkaError as e:
         raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e}); is `datalek run` running?") from e
+    finally:
+        waiting.cancel()
 
 
 @app.command()

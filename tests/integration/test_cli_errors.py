@@ -84,6 +84,7 @@ def test_a_bad_configuration_value_names_the_variable_not_the_value(tmp_path):
 def test_ingest_without_a_broker_is_one_line(tmp_path):
     (tmp_path / "e.jsonl").write_text("{}\n")
     port = free_port()
-    line = _one_line_error(datalek("ingest", "e.jsonl", tmp_path=tmp_path,
-                                   DATALEK_KAFKA__BOOTSTRAP=f"127.0.0.1:{port}"))
+    result = datalek("ingest", "e.jsonl", tmp_path=tmp_path, DATALEK_KAFKA__BOOTSTRAP=f"127.0.0.1:{port}")
+    line, result_stderr = _one_line_error(result), result.stderr
     assert f"no Kafka broker answers at 127.0.0.1:{port}" in line
+    assert f"note: waiting up to 3 s for the Kafka broker at 127.0.0.1:{port}" in result_stderr

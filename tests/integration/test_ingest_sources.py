@@ -173,3 +173,28 @@ def test_the_rejected_summary_shows_the_first_twenty_and_how_many_more(worker_fa
     shown = [line for line in result.stderr.splitlines() if line.strip().startswith("rejected bad.jsonl:")]
     assert len(shown) == 20 and "bad.jsonl:20:" in shown[-1]
     assert "... and 146 more (all on the dead-letter topic)" in result.stderr
+
+
+@pytest.mark.kafka
+def test_an_oversized_syslog_message_is_dead_lettered_with_its_size_and_the_next_one_forwarded(
+        worker_factory, kafka_bootstrap, tmp_path):
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")  # not started: only the topics are needed
+    port = free_port()
+    env = {**worker.env, "DATALEK_INPUT__MAX_SYSLOG_MESSAGE_BYTES": "1000"}
+    receiver = subprocess.Popen([sys.executable, "-m", "datalek", "syslog", "--port", str(port)], env=env,
+                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "syslog on 127.0.0.1" in receiver.stdout.readline()
+        stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+        big = f"<38>1 {stamp} gw sshd 4242 - - Failed password for root from 203.0.113.9 port 1 ssh2 " + "A" * 5000
+        good = f"<38>1 {stamp} gw sshd 4242 - - Failed password for root from 203.0.113.9 port 2 ssh2"
+        with socket.create_connection(("127.0.0.1", port)) as tcp:
+            tcp.sendall((big + "\n" + good + "\n").encode())
+        [dead] = read_topic(kafka_bootstrap, worker.topic("dead-letter"), expect=1)
+        assert dead["reason"] == f"syslog message of {len(big):,} bytes is over the limit of 1,000 bytes"
+        assert "AAAA" not in dead["payload"]  # never buffered whole, so nothing of it is kept
+        [sent] = read_topic(kafka_bootstrap, worker.topic("events"), expect=1)
+        assert [e["source.port"] for e in sent["events"]] == [2]
+    finally:
+        receiver.terminate()
+        receiver.wait(10)
