@@ -308,6 +308,8 @@ def main() -> None:
     try:
         app()
     except ValidationError as e:  # raised wherever Settings() is first built: one line, no traceback
+        if e.title != Settings.__name__:
+            raise
         err.print(f"error: bad configuration: {configuration_problems(e)}", markup=False, highlight=False,
                   soft_wrap=True)
         raise SystemExit(2) from e
