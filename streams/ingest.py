@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from kafka import KafkaProducer
 
@@ -64,8 +64,7 @@ def open_input(path: str) -> IO[bytes]:
     if not p.is_file():
         raise BadInput(f"{path}: no such file")
     try:
-        opened: IO[bytes] = gzip.open(p, "rb") if p.suffix == ".gz" else p.open("rb")
-        return opened
+        return cast(IO[bytes], gzip.open(p, "rb")) if p.suffix == ".gz" else p.open("rb")
     except OSError as e:
         raise BadInput(f"{path}: {e.strerror}") from e
 
