@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from pydantic import ValidationError
 from rich.table import Table
 
 from datalek.bootstrap import Container, utc_now
@@ -28,6 +30,7 @@ from datalek.cli_common import (
     shown,
     use_token,
 )
+from datalek.cli_db import db_cli
 from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
 from datalek.cli_status import status_command
@@ -39,6 +42,7 @@ from incidents.model import Incident
 from notifications.dispatcher import load_targets
 from streams import ingest as ingestion
 from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
+from streams.lines import parse_bounded
 from streams.normalise import MappingError, load_normaliser
 from streams.parsers import FORMATS, ParseContext
 
@@ -94,7 +98,9 @@ def worker_logging(level: str) -> dict[str, object]:
             "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
             "root": {"level": level, "handlers": ["console"]},
             "loggers": {name: {"level": noisy} for name in NOISY_LOGGERS}
-            | {"faust.worker": {"level": level}}}  # its one "Ready" line says the worker consumes
+            | {"faust.worker": {"level": level}}  # its one "Ready" line says the worker consumes
+            | {name: {"level": "INFO" if level == "DEBUG" else noisy}  # their DEBUG logs bodies and URLs
+               for name in ("apprise", "urllib3")}}
 
 
 def startup_summary(container: Container) -> list[str]:
@@ -125,11 +131,18 @@ def _check_format(fmt: str) -> None:
 
 
 def _producer(k: KafkaSettings) -> KafkaProducer:
+    # a wait longer than a moment says what it waits for (issue 14: "ingest with no broker waits 30 s silently")
+    waiting = threading.Timer(2.0, lambda: err.print(
+        f"note: waiting up to {k.connect_timeout:g} s for the Kafka broker at {k.bootstrap_servers}",
+        markup=False, highlight=False, soft_wrap=True))
+    waiting.start()
     try:
         return KafkaProducer(bootstrap_servers=k.bootstrap_servers, linger_ms=20,
                              bootstrap_timeout_ms=int(k.connect_timeout * 1000))
     except KafkaError as e:
         raise fail(f"no Kafka broker answers at {k.bootstrap_servers} ({e}); is `datalek run` running?") from e
+    finally:
+        waiting.cancel()
 
 
 @app.command()
@@ -150,24 +163,25 @@ def ingest(
         source = ingestion.open_input(path) if not follow else None
         if follow and not Path(path).is_file():
             raise ingestion.BadInput(f"{path}: no such file")
-        context = ParseContext(source=Path(path).name, year=year, reference=utc_now(), tz=ZoneInfo(timezone),
-                               asset=asset, normaliser=normaliser)
+        context = ParseContext(source="stdin" if path == "-" else Path(path).name, year=year,
+                               reference=utc_now(), tz=ZoneInfo(timezone), asset=asset, normaliser=normaliser)
     except (ingestion.BadInput, ZoneInfoNotFoundError, MappingError) as e:
         raise fail(str(e)) from e
     producer = _producer(k)
-    lines = ingestion.follow(Path(path)) if follow else source
-    assert lines is not None
+    source = ingestion.Followed(Path(path)) if follow else source
+    assert source is not None
+    results = parse_bounded(FORMATS[fmt], source, context=context, max_bytes=settings.input.max_line_bytes)
     with producer:
         summary = ingestion.send(
-            FORMATS[fmt](lines, context=context), producer, topic=k.topic("events"),
+            results, producer, topic=k.topic("events"),
             dead_letter_topic=k.topic("dead-letter"), envelope_size=1 if follow else k.envelope_size,
             linger=k.envelope_linger, max_lag=k.envelope_max_lag,
             progress=lambda s: err.print(f"  {s.events} events, {s.rejected} rejected, {s.rate:,.0f} events/s"))
     out.print(f"sent {summary.events} events in {summary.messages} messages; rejected {summary.rejected}; "
               f"{summary.skipped_text()} ({summary.rate:,.0f} events/s)", markup=False, highlight=False,
               soft_wrap=True)
-    for reason in summary.reasons[:20]:
-        err.print(f"  rejected {shown(reason)}")
+    for line in summary.rejected_lines(shown=20):
+        err.print(f"  {shown(line)}", soft_wrap=True)
     if summary.notes:
         err.print(f"kept {summary.noted} values that are not ECS, e.g.:")
     for note in summary.notes[:20]:
@@ -202,7 +216,8 @@ def syslog(
                                                first_line=n, normaliser=normaliser))
 
     async def serve() -> None:
-        async with SyslogReceiver(forward, host=host, port=port) as receiver:
+        async with SyslogReceiver(forward, host=host, port=port, on_reject=forward.reject,
+                                  max_message_bytes=settings.input.max_syslog_message_bytes) as receiver:
             ports = receiver.ports
             out.print(f"syslog on {host} udp/{ports.udp if ports else '?'} tcp/{ports.tcp if ports else '?'}"
                       f" -> {k.topic('events')} ({fmt})")
@@ -276,6 +291,7 @@ def _register_workflow() -> None:
     app.add_typer(w.users_cli, name="users")
     app.add_typer(w.register_cli, name="register")
     app.add_typer(w.audit_cli, name="audit")
+    app.add_typer(db_cli, name="db")
     app.command("assess")(w.assess_command)
     app.command("draft")(w.draft)
 
@@ -289,4 +305,17 @@ app.command("status")(status_command)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ValidationError as e:  # raised wherever Settings() is first built: one line, no traceback
+        if e.title != Settings.__name__:
+            raise
+        err.print(f"error: bad configuration: {configuration_problems(e)}", markup=False, highlight=False,
+                  soft_wrap=True)
+        raise SystemExit(2) from e
+
+
+def configuration_problems(error: ValidationError) -> str:
+    """Each bad setting by its environment variable and what is wrong, never its value (it may be a secret)."""
+    return "; ".join(f"DATALEK_{'__'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+                     for problem in error.errors())

@@ -31,7 +31,7 @@ def shown(value: object) -> str:
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {shown(message)}")
+    err.print(f"[bold red]error:[/] {shown(message)}", soft_wrap=True)  # one line, whatever the terminal
     return typer.Exit(code=2)
 
 
@@ -42,11 +42,18 @@ def db_label(settings: Settings) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def migrate(container: Container) -> None:
+def migrate(container: Container, *, upgrade: bool | None = None) -> None:
+    """Bring the schema up to date (DATALEK_DATABASE_MIGRATE=auto, or ``upgrade``), else only check it is."""
     try:
-        database.upgrade(container.engine)
+        if upgrade if upgrade is not None else container.settings.database_migrate == "auto":
+            database.upgrade(container.engine)
+            return
+        current, head = database.current_revision(container.engine), database.head_revision(container.engine)
     except OperationalError as e:
         raise fail(f"database unreachable ({db_label(container.settings)}): {e.orig}") from e
+    if current != head:
+        raise fail(f"the database schema is at revision {current or '(none)'}, this datalek needs {head}: "
+                   "run `datalek db upgrade` as a database role that may change the schema")
 
 
 def migrated(settings: Settings) -> Container:

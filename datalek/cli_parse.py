@@ -21,9 +21,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from datalek.settings import Settings
 from incidents.errors import IncidentError
 from incidents.text import visible
 from streams import schema
+from streams.lines import DEFAULT_MAX_LINE_BYTES, parse_bounded
 from streams.parsers import FORMATS, ParseContext, Rejected, Skipped
 
 SHOWN_POSITIONS = 5  # skipped lines listed per program in the text output
@@ -34,14 +36,14 @@ class UsageError(Exception):
 
 
 def records(path: str, *, fmt: str, year: int | None = None, tz: str = "UTC",
-            asset: str | None = None) -> Iterator[dict[str, Any]]:
+            asset: str | None = None, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[dict[str, Any]]:
     """One record per parse result ("event", "skipped", "rejected"), then a "summary"."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
     context = _context(path, year=year, tz=tz, asset=asset)
     counts, programs = Counter({"events": 0, "rejected": 0, "skipped": 0}), Counter[str]()
-    with _lines(path) as lines:
-        for result in FORMATS[fmt](lines, context=context):
+    with _lines(path) as source:
+        for result in parse_bounded(FORMATS[fmt], source, context=context, max_bytes=max_line_bytes):
             record = _record(result)
             counts[_COUNTED[record["kind"]]] += 1
             if isinstance(result, Skipped):
@@ -83,13 +85,13 @@ def _context(path: str, *, year: int | None, tz: str, asset: str | None) -> Pars
 
 
 @contextmanager
-def _lines(path: str) -> Iterator[IO[str]]:
+def _lines(path: str) -> Iterator[IO[bytes]]:
     if path == "-":
-        yield sys.stdin
+        yield sys.stdin.buffer
         return
     try:
         opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+        with opener(path, "rb") as handle:
             yield handle
     except OSError as e:
         raise UsageError(f"{path}: {e.strerror or e}") from e
@@ -123,7 +125,8 @@ def parse_command(
     """Dry run: the events, skipped and rejected lines a file gives (no Kafka, no database)."""
     skipped: dict[str, list[str]] = {}
     try:
-        for record in records(path, fmt=fmt, year=year, tz=timezone, asset=asset):
+        for record in records(path, fmt=fmt, year=year, tz=timezone, asset=asset,
+                              max_line_bytes=Settings().input.max_line_bytes):
             line = json.dumps(record) if as_json else text(record, skipped)
             if line is not None:
                 sys.stdout.write(line + "\n")

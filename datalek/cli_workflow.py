@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.orm import Session
@@ -33,6 +33,7 @@ users_cli = typer.Typer(help="People who may act on incidents, with their role."
 register_cli = typer.Typer(help="The breach register (Art. 33(5)).", no_args_is_help=True)
 audit_cli = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 Reason = Annotated[str, typer.Option("--reason", help="why (kept in the audit log)")]
+REGISTER_FORMATS = {"md": register.to_markdown, "json": register.to_json, "csv": register.to_csv}
 
 
 def _when(value: str | None) -> datetime | None:
@@ -245,12 +246,12 @@ def _people_change(change: Callable[[Session, str], None]) -> None:
 
 
 @register_cli.command("export")
-def export_register(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json",
+def export_register(fmt: Annotated[str, typer.Option("--format", help="json | csv | md")] = "json",
                     output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
     """Export every incident with facts, decision and audit trail."""
-    if fmt not in ("csv", "json"):
-        raise fail("--format must be csv or json")
-    text = (register.to_csv if fmt == "csv" else register.to_json)(register_entries(Settings()))
+    if fmt not in REGISTER_FORMATS:
+        raise fail(f"the register is written as {' | '.join(REGISTER_FORMATS)}, not {fmt!r}")
+    text = REGISTER_FORMATS[fmt](register_entries(Settings()))
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -305,10 +306,16 @@ def assess_command(path: Path, as_json: Annotated[bool, typer.Option("--json")] 
         typer.echo(f"  - {factor['text']}")
 
 
+def _register_text(entry: dict[str, Any], fmt: str) -> str:
+    if fmt not in REGISTER_FORMATS:
+        raise fail(f"the register entry is written as {' | '.join(REGISTER_FORMATS)}, not {fmt!r}")
+    return REGISTER_FORMATS[fmt]([entry])
+
+
 def draft(
     incident_id: str,
     kind: Annotated[str, typer.Option(help="ap | subjects | register")] = "ap",
-    fmt: Annotated[str, typer.Option("--format", help="md | html | json")] = "md",
+    fmt: Annotated[str, typer.Option("--format", help="md | html | json (register: md | json | csv)")] = "md",
     lang: Annotated[str, typer.Option(help="nl | en (notice to data subjects)")] = "nl",
     follow_up: Annotated[str | None, typer.Option(help="supplement | amend | withdraw")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
@@ -329,8 +336,7 @@ def draft(
     supplement, now = read_supplement(answers), utc_now()
     try:
         if kind == "register":
-            entry = register.entry(incident, trail)
-            text = register.to_csv([entry]) if fmt == "csv" else register.to_json([entry])
+            text = _register_text(register.entry(incident, trail), fmt)
         else:
             text = draft_command(incident, kind=kind, fmt=fmt, lang=lang, follow_up=follow_up, now=now,
                                  organisation=apply_organisation(load_organisation(settings.organisation.details),

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from datalek.rules import load_inventory, load_rules
+from datalek.settings import Settings
 from incidents import services
 from incidents.errors import IncidentError
 from incidents.inventory import Inventory
@@ -31,6 +32,7 @@ from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
 from incidents.text import visible
 from streams import records, schema
+from streams.lines import DEFAULT_MAX_LINE_BYTES, parse_bounded
 from streams.normalise import MappingError, load_normaliser
 from streams.parsers import FORMATS, ParseContext, Rejected, Skipped
 
@@ -50,6 +52,7 @@ class ReplayOptions:
     tz: str = "UTC"
     asset: str | None = None
     normalise_dirs: tuple[Path, ...] = ()  # extra producer mappings (streams.normalise), before the shipped
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES  # longer lines are rejected unread (streams.lines)
 
 
 def replay(path: Path | str, *, fmt: str = "ecs", rules_dir: Path | str | None = None,
@@ -102,8 +105,8 @@ def _events(path: Path, options: ReplayOptions, counts: dict[str, int],
     except MappingError as e:
         raise ReplayError(str(e)) from e
     context = replace(context, normaliser=normaliser)
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for result in FORMATS[options.fmt](lines, context=context):
+    with path.open("rb") as source:
+        for result in parse_bounded(FORMATS[options.fmt], source, context=context, max_bytes=options.max_line_bytes):
             if isinstance(result, Skipped):  # another program's line: counted, not bad input
                 counts["skipped"] += 1
                 programs[result.program] += 1
@@ -146,7 +149,7 @@ class ReplayError(IncidentError):
 
 
 def replay_command(
-    path: Annotated[Path, typer.Argument(help="log file to replay", exists=True, dir_okay=False)],
+    path: Annotated[Path, typer.Argument(help="log file to replay")],
     fmt: Annotated[str, typer.Option("--format", help=f"one of: {', '.join(FORMATS)}")] = "ecs",
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="extra rules folder (repeatable)")] = None,
     no_default_rules: Annotated[bool, typer.Option("--no-default-rules", help="only the --rules")] = False,
@@ -160,9 +163,13 @@ def replay_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines: detections, incidents, summary")] = False,
 ) -> None:
     """Run the rules and the correlation over a file, offline (no Kafka, no database)."""
+    if not path.is_file():
+        typer.echo(f"error: {visible(str(path))}: no such file", err=True)
+        raise typer.Exit(code=2)
     options = ReplayOptions(fmt=fmt, rules_dirs=tuple(rules or ()), default_rules=not no_default_rules,
                             inventory=inventory, correlation_window=timedelta(minutes=correlation_minutes),
-                            year=year, tz=timezone, asset=asset, normalise_dirs=tuple(normalise or ()))
+                            year=year, tz=timezone, asset=asset, normalise_dirs=tuple(normalise or ()),
+                            max_line_bytes=Settings().input.max_line_bytes)
     try:
         for record in run(path, options):
             sys.stdout.write(json.dumps(record) + "\n" if as_json else _line(record))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,6 +44,12 @@ class DetectionSettings(_Section):
     default_rules: bool = True  # load the shipped rule set (datalek/rules/*.yml)
     correlation_window_seconds: int = 3600
     normalise_dirs: tuple[Path, ...] = ()  # folders of extra producer mappings (YAML), before the shipped ones
+
+
+class InputSettings(_Section):
+    # caps applied before any parser reads the input (streams.lines, streams.syslog_receiver, streams.raw)
+    max_line_bytes: int = Field(default=1024 * 1024, ge=1)  # longer lines are dead-lettered with their size
+    max_syslog_message_bytes: int = Field(default=64 * 1024, ge=1)
 
 
 class AlertSettings(_Section):
@@ -97,9 +104,13 @@ class Settings(BaseSettings):
     # one place per user, whatever folder a command runs in (DATALEK_DATABASE_URL overrides it)
     database_url: SecretStr = Field(default_factory=_default_database_url)
     database_timeout: float = 30.0  # seconds a statement, lock wait or connection attempt may take
+    # auto: every command brings the schema up to date (the embedded default); check: commands only verify it
+    # and the application's role needs no DDL rights (production: `datalek db upgrade` as a DDL-capable role)
+    database_migrate: Literal["auto", "check"] = "auto"
     log_level: str = "info"
     kafka: KafkaSettings = KafkaSettings()
     detection: DetectionSettings = DetectionSettings()
+    input: InputSettings = InputSettings()
     alerts: AlertSettings = AlertSettings()
     organisation: OrganisationSettings = OrganisationSettings()
     identity: IdentitySettings = IdentitySettings()

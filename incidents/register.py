@@ -1,5 +1,6 @@
 """The breach register (Art. 33(5)): every incident, notified or not, with facts, effects, measures and
-the decision with its rationale. One entry per incident: JSON keeps it whole; CSV gives flat spreadsheet cells."""
+the decision with its rationale. One entry per incident: JSON keeps it whole; CSV gives flat spreadsheet cells;
+Markdown gives the same cells as a table per incident, for reading and printing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 from incidents.assessment import assess
 from incidents.assessment.deadlines import format_amsterdam
 from incidents.model import Incident
-from incidents.text import spreadsheet_cell
+from incidents.text import markdown_text, spreadsheet_cell
 
 COLUMNS = ("id", "title", "status", "related_to", "opened_at", "became_aware_at", "asset", "breach_types",
            "severity_hints", "rule_ids", "data_inventory", "facts", "severity", "decision", "decided_at",
@@ -56,6 +57,19 @@ def to_csv(entries: Iterable[Mapping[str, Any]]) -> str:
     for e in entries:
         writer.writerow({k: _cell(v) for k, v in flat(e).items()})
     return out.getvalue()
+
+
+def to_markdown(entries: Iterable[Mapping[str, Any]]) -> str:
+    """Per incident a heading, its flat cells (see ``FLAT_COLUMNS``) as a two-column table, and the audit trail."""
+    parts = []
+    for e in entries:
+        rows = [f"| {name} | {markdown_text(str(value))} |" for name, value in flat(e).items() if value is not None]
+        trail = [f"- {markdown_text(' '.join(str(a.get(k) or '') for k in ('at', 'action', 'actor', 'reason')))}"
+                 for a in e["audit_trail"]]
+        parts.append("\n".join([f"## {markdown_text(str(e['id']))}: {markdown_text(str(e['title']))}", "",
+                                "| field | value |", "|---|---|", *rows, "", "### Audit trail", "",
+                                *(trail or ["- (none)"])]))
+    return "# Register of personal-data breaches (Art. 33(5) GDPR)\n\n" + "\n\n".join(parts) + "\n"
 
 
 FLAT_COLUMNS = (

@@ -63,6 +63,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+QUIET_LOGGERS = ("apprise", "urllib3")  # Apprise, and the HTTP client it sends webhooks with
+
+
+def keep_apprise_quiet() -> None:
+    """Apprise logs message bodies and target URLs (credentials included) at DEBUG, urllib3 the webhook paths
+    (tokens): these loggers stay at INFO or above whatever the root level, so `--log-level debug` never
+    writes them."""
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
 class Target:
     """One Apprise service with its tags."""
 
@@ -95,6 +108,7 @@ def load_targets(urls: Iterable[str] = (), *, config_file: Path | None = None,
 
     URLs are secrets: errors name a URL by its position only.
     """
+    keep_apprise_quiet()
     services: list[Any] = []
     for n, url in enumerate(urls, start=1):
         config = apprise.AppriseConfig()
@@ -120,6 +134,7 @@ class Dispatcher:
 
     def __init__(self, targets: Sequence[Target], *, timeout: float = 30.0,
                  clock: Callable[[], datetime] = utc_now) -> None:
+        keep_apprise_quiet()
         self.targets = tuple(targets)
         self.timeout = timeout
         self._clock = clock

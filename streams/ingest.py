@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from kafka import KafkaProducer
 
@@ -43,48 +43,70 @@ class IngestSummary:
     def rate(self) -> float:
         return self.events / max(time.monotonic() - self.started, 1e-6)
 
+    def rejected_lines(self, *, shown: int = 20) -> list[str]:
+        """The first ``shown`` rejections with their reasons, and "... and N more" for the rest."""
+        lines = [f"rejected {reason}" for reason in self.reasons[:shown]]
+        if self.rejected > len(lines):
+            lines.append(f"... and {self.rejected - len(lines)} more (all on the dead-letter topic)")
+        return lines
+
     def skipped_text(self) -> str:
         """"skipped 3 (CRON 2, kernel 1)": lines of programs the format does not read (not dead letters)."""
         per_program = ", ".join(f"{ascii(name)[1:-1]} {count}" for name, count in sorted(self.skipped.items()))
         return f"skipped {self.skipped.total()}" + (f" ({per_program})" if per_program else "")
 
 
-def open_input(path: str) -> IO[str]:
+def open_input(path: str) -> IO[bytes]:
+    """The input as bytes (lines are decoded and size-checked by ``streams.lines``, never here)."""
     if path == "-":
-        return sys.stdin
+        return sys.stdin.buffer
     p = Path(path)
     if not p.is_file():
         raise BadInput(f"{path}: no such file")
     try:
-        opened: IO[str] = gzip.open(p, "rt", encoding="utf-8") if p.suffix == ".gz" else p.open(encoding="utf-8")
-        return opened
+        return cast(IO[bytes], gzip.open(p, "rb")) if p.suffix == ".gz" else p.open("rb")
     except OSError as e:
         raise BadInput(f"{path}: {e.strerror}") from e
 
 
-def follow(path: Path, *, poll: float = 0.5, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
-    """Lines of a growing file, like `tail -F`: reopens after rotation (new inode) or truncation."""
-    handle = path.open(encoding="utf-8")
-    buffer = ""
-    try:
-        while not stop():
-            chunk = handle.readline()
+class Followed:
+    """A growing file, like `tail -F`, as a binary source whose ``readline(size)`` waits for a whole line (or
+    ``size`` bytes): it reopens the file after rotation (new inode) or truncation, and ends when ``stop()``."""
+
+    def __init__(self, path: Path, *, poll: float = 0.5, stop: Callable[[], bool] = lambda: False) -> None:
+        self._path, self._poll, self._stop = path, poll, stop
+        self._handle: IO[bytes] = path.open("rb")
+
+    def readline(self, size: int = -1, /) -> bytes:
+        buffer = b""
+        while not self._stop():
+            chunk = self._handle.readline(size - len(buffer) if size > 0 else -1)
             if chunk:
                 buffer += chunk
-                if buffer.endswith("\n"):
-                    yield buffer
-                    buffer = ""
+                if buffer.endswith(b"\n") or 0 < size <= len(buffer):
+                    return buffer
                 continue
-            if _rotated(path, handle):
-                handle.close()
-                handle = path.open(encoding="utf-8")
+            if _rotated(self._path, self._handle):
+                self._handle.close()
+                self._handle = self._path.open("rb")
                 continue
-            time.sleep(poll)
+            time.sleep(self._poll)
+        return b""
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def follow(path: Path, *, poll: float = 0.5, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
+    """Text lines of a growing file (see Followed), without a size cap: for callers that read trusted files."""
+    source = Followed(path, poll=poll, stop=stop)
+    try:
+        yield from (line.decode("utf-8", errors="replace") for line in iter(source.readline, b""))
     finally:
-        handle.close()
+        source.close()
 
 
-def _rotated(path: Path, handle: IO[str]) -> bool:
+def _rotated(path: Path, handle: IO[bytes]) -> bool:
     try:
         current = os.stat(path)
     except FileNotFoundError:
@@ -118,7 +140,8 @@ def send(results: Iterable[ParseResult], producer: KafkaProducer, *, topic: str,
             continue
         if isinstance(result, Rejected):
             summary.rejected += 1
-            summary.reasons.append(f"{result.position}: {result.reason}")
+            if len(summary.reasons) < MAX_NOTES:  # the first few are shown; a count says how many more
+                summary.reasons.append(f"{result.position}: {result.reason}")
             record = records.dead_letter(reason=result.reason, topic=f"ingest:{result.position}",
                                          partition=None, offset=None, payload=result.raw)
             producer.send(dead_letter_topic, value=records.fit(record, limit=records.DEAD_LETTER_BYTES))
@@ -153,3 +176,11 @@ class SyslogForwarder:
         self.summary.events += done.events
         self.summary.rejected += done.rejected
         self.summary.skipped.update(done.skipped)
+
+    def reject(self, reason: str, cut: str, peer: str) -> None:
+        """A message the receiver refused unparsed (e.g. over the size limit): a dead letter with the reason."""
+        self._line += 1
+        source = f"syslog-{peer.rsplit(':', 1)[0]}:{self._line}"
+        self.summary.rejected += 1
+        record = records.dead_letter(reason=reason, topic=source, partition=None, offset=None, payload=cut)
+        self.producer.send(self.dead_letter_topic, value=records.fit(record, limit=records.DEAD_LETTER_BYTES))

@@ -55,7 +55,8 @@ def event_id(fields: Mapping[str, Any]) -> str:
 
 
 def to_event(raw: Any, *, normaliser: Normalise | None = None) -> SecurityEvent:
-    """Normalise and validate one decoded event; raise InvalidEvent naming the field.
+    """Normalise and validate one decoded event; raise InvalidEvent naming the field and the problem, never
+    the value (the reason goes to logs and dead-letter records; the payload stays in the record only).
 
     Idempotent with the parsers' normalisation: events of ``datalek ingest`` pass the same mappings twice.
     """
@@ -83,7 +84,7 @@ def to_event(raw: Any, *, normaliser: Normalise | None = None) -> SecurityEvent:
 def _check_version(fields: Mapping[str, Any]) -> None:
     version = fields.get("datalek.schema", SCHEMA_VERSION)
     if str(version) != str(SCHEMA_VERSION):
-        raise InvalidEvent(f"datalek.schema: unsupported version {version!r} (supported: {SCHEMA_VERSION})")
+        raise InvalidEvent(f"datalek.schema: unsupported version (supported: {SCHEMA_VERSION})")
 
 
 def _plain(value: Any) -> str | None:
@@ -107,15 +108,15 @@ def _timestamp(value: Any) -> datetime:
         try:
             return datetime.fromtimestamp(value / 1000 if abs(value) >= 1e11 else value, UTC)
         except (OverflowError, OSError, ValueError) as e:
-            raise InvalidEvent(f"@timestamp: {value!r} is not a usable epoch time") from e
+            raise InvalidEvent("@timestamp: the epoch number is out of range") from e
     if not isinstance(value, str):
         raise InvalidEvent(f"@timestamp: expected ISO 8601 text or an epoch number, got {type(value).__name__}")
     try:
         ts = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError as e:
-        raise InvalidEvent(f"@timestamp: {value!r} is not ISO 8601") from e
+        raise InvalidEvent("@timestamp: the text is not ISO 8601") from e
     if ts.tzinfo is None:
-        raise InvalidEvent(f"@timestamp: {value!r} has no UTC offset")
+        raise InvalidEvent("@timestamp: the time has no UTC offset")
     return ts
 
 
@@ -126,8 +127,13 @@ def decode(value: bytes | None, *, normaliser: Normalise | None = None) -> Itera
     except RecursionError:  # deeply nested arrays or objects: the decoder's recursion limit
         yield Rejected("message is nested too deeply to decode", -1, _text(value))
         return
-    except (ValueError, UnicodeDecodeError) as e:
-        yield Rejected(f"message is not valid JSON: {e}", -1, _text(value))
+    except UnicodeDecodeError as e:
+        yield Rejected(f"message is not valid JSON: not UTF-8 text (invalid byte at offset {e.start})", -1,
+                       _text(value))
+        return
+    except ValueError as e:  # JSONDecodeError.msg says what was expected, never what was found
+        detail = f"{e.msg} at offset {e.pos}" if isinstance(e, json.JSONDecodeError) else "undecodable text"
+        yield Rejected(f"message is not valid JSON: {detail}", -1, _text(value))
         return
     items = data["events"] if isinstance(data, dict) and isinstance(data.get("events"), list) else [data]
     for index, item in enumerate(items):

@@ -3,7 +3,9 @@
 Each message is rewritten as a syslog file line (see ``streams.parsers.syslogwire``) and handed to
 ``on_line(line, peer)``, a plain or async callable; the caller parses and produces it. UDP datagrams
 queue for one worker (arrival order kept; a full queue drops and counts); TCP connections call
-``on_line`` directly, so a slow callback slows the sender instead of growing memory. Nothing about a
+``on_line`` directly, so a slow callback slows the sender instead of growing memory. A message over
+``max_message_bytes`` is never parsed (nor, on TCP, buffered whole): ``on_reject(reason, cut, peer)`` gets
+its size, and the messages after it on the same connection are still read. Nothing about a
 message (content or peer address, both personal data) is logged; only counters and error types.
 """
 
@@ -18,13 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from streams.parsers.syslogwire import FramingError, StreamFramer, parse_message
+from streams.parsers.syslogwire import FramingError, Oversized, StreamFramer, parse_message
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5514
 MAX_MESSAGE_BYTES = 64 * 1024
 
 LineCallback = Callable[[str, str], None | Awaitable[None]]
+RejectCallback = Callable[[str, str, str], None | Awaitable[None]]  # (reason, cut payload, peer)
 log = logging.getLogger(__name__)
 
 
@@ -41,6 +44,7 @@ class ReceiverStats:
     received: int = 0
     dropped: int = 0
     failed: int = 0
+    oversized: int = 0
 
 
 class SyslogReceiver:
@@ -49,8 +53,10 @@ class SyslogReceiver:
 
     def __init__(self, on_line: LineCallback, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  udp: bool = True, tcp: bool = True, max_message_bytes: int = MAX_MESSAGE_BYTES,
-                 queue_size: int = 10_000, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 queue_size: int = 10_000, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 on_reject: RejectCallback | None = None) -> None:
         self._on_line, self._host, self._port = on_line, host, port
+        self._on_reject = on_reject
         self._udp_enabled, self._tcp_enabled = udp, tcp
         self._max, self._queue_size, self._clock = max_message_bytes, queue_size, clock
         self.stats = ReceiverStats()
@@ -151,18 +157,30 @@ class SyslogReceiver:
             if task is not None:
                 self._connections.pop(task, None)
 
-    async def _deliver(self, data: bytes, peer: str) -> None:
+    async def _deliver(self, data: bytes | Oversized, peer: str) -> None:
+        """Hand one message to ``on_line``; one over the size limit goes to ``on_reject`` unparsed."""
         self.stats.received += 1
-        message = parse_message(data[: self._max].decode("utf-8", errors="replace"))
+        if isinstance(data, Oversized) or len(data) > self._max:
+            size = data.size if isinstance(data, Oversized) else len(data)
+            self.stats.oversized += 1
+            cut = "" if isinstance(data, Oversized) else data[: self._max].decode("utf-8", errors="replace")
+            reason = f"syslog message of {size:,} bytes is over the limit of {self._max:,} bytes"
+            if self._on_reject is not None:
+                await self._call(self._on_reject, reason, cut, peer)
+            return
+        message = parse_message(data.decode("utf-8", errors="replace"))
         line = message.line(default_host=peer.rsplit(":", 1)[0].strip("[]"),
                             default_time=self._clock().isoformat())
+        await self._call(self._on_line, line, peer)
+
+    async def _call(self, callback: Callable[..., Any], *args: str) -> None:
         try:
-            result = self._on_line(line, peer)
+            result = callback(*args)
             if inspect.isawaitable(result):
                 await result
         except Exception as e:  # one bad message or callback bug must not stop the receiver
             self.stats.failed += 1
-            log.warning("syslog on_line callback failed: %s", type(e).__name__)
+            log.warning("syslog callback failed: %s", type(e).__name__)
 
 
 class _Datagrams(asyncio.DatagramProtocol):

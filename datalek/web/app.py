@@ -12,7 +12,7 @@ import typer
 from aiohttp import web
 
 from datalek.bootstrap import Container, utc_now
-from datalek.cli_common import db_label, migrated, out
+from datalek.cli_common import db_label, fail, migrated, out
 from datalek.settings import Settings
 from datalek.web import actions, api, details, drafts, facts, pages
 from datalek.web.console import Console, Handler
@@ -43,7 +43,10 @@ def web_command(
     """The web console: incidents, the workflow steps of your role, the facts questionnaire and the drafts.
     Sign in with a token from `datalek users token`."""
     settings = Settings()
+    container = migrated(settings)  # before logging is set up: the migrations' INFO lines are not news
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    container = migrated(settings)
     out.print(f"datalek web on http://{host}:{port}/incidents (database {db_label(settings)})")
-    web.run_app(build_web_app(container), host=host, port=port, access_log=None, print=None)
+    try:
+        web.run_app(build_web_app(container), host=host, port=port, access_log=None, print=None)
+    except OSError as e:  # the port is taken or the address is not this machine's
+        raise fail(f"cannot listen on {host}:{port}: {e.strerror or e}") from e

@@ -7,6 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,7 +35,9 @@ def make_engine(url: str, *, statement_timeout: float = 30.0, connect_timeout: f
             "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
             "tcp_user_timeout": ms,
         }
-    engine = create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout, connect_args=connect_args)
+    # hide_parameters: an error's text (logged, dead-lettered) never carries the statement's values
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout, connect_args=connect_args,
+                           hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -85,6 +89,17 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision``."""
     command.upgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None: never migrated). Reads only; needs no DDL rights."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    """The latest schema revision this version of datalek ships."""
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

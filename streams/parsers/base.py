@@ -30,6 +30,7 @@ class ParseContext:
     month (a December line read in January is from last year). Without both, such lines are rejected:
     guessing from the clock would make replays differ. Stamps without a zone are read in ``tz``.
     ``normaliser`` fills ECS categorisation per producer (``streams.normalise``); None: the shipped mappings.
+    ``max_repeats``: the most events one "message repeated N times" line becomes (the events carry N).
     """
 
     source: str = "-"
@@ -40,6 +41,7 @@ class ParseContext:
     asset: str | None = None
     first_line: int = 1
     normaliser: Callable[[Mapping[str, Any]], Normalised] | None = None
+    max_repeats: int = 100  # above every count threshold of the shipped rules (at most 20)
 
     def __post_init__(self) -> None:
         if self.reference is not None and self.reference.utcoffset() is None:

@@ -57,6 +57,8 @@ def _mapped(record: Any, position: str, raw: str, context: ParseContext, mapper:
         event: Event = mapper(record, context)
     except Unparseable as e:
         return Rejected(str(e), position, raw)
+    except RecursionError:  # decoded, but too deep to flatten
+        return Rejected("record is nested too deeply to read", position, raw)
     return parsed(event, context=context, position=position, raw=raw)
 
 
@@ -119,6 +121,8 @@ def _decoded(buffer: list[str], position: str) -> Document | Rejected:
     except ValueError as e:
         reason = e.msg if isinstance(e, json.JSONDecodeError) else "undecodable text"
         return Rejected(f"invalid JSON: {reason}", position, text)
+    except RecursionError:  # the decoder's recursion limit: arrays or objects nested thousands deep
+        return Rejected("invalid JSON: nested too deeply to decode", position, text)
 
 
 def flat_get(record: Any, path: str) -> Any:

@@ -7,7 +7,9 @@ a syslog header, or an authentication program's line that no rule knows, is Reje
 
 rsyslog's "message repeated N times: [ msg ]" becomes N events of ``msg``; sysklogd's "last message
 repeated N times" repeats the previous line N more times (host and program from that line; skipped,
-as program ``syslogd``, when that line is not in the input).
+as program ``syslogd``, when that line is not in the input). Both expand into at most
+``context.max_repeats`` events, each carrying the line's N in ``datalek.repeated``, so a crafted count
+cannot turn three short lines into 300,000 events; a count over MAX_REPEAT is rejected as corrupt.
 journalctl's "-- Boot ... --" separators are skipped (program ``journalctl``).
 """
 
@@ -34,7 +36,7 @@ from streams.parsers.syslogline import LAST_REPEATED, SyslogLine, split_line
 
 _REPEATED = re.compile(r"^message repeated (?P<times>\d+) times?: \[ ?(?P<inner>.*?) ?\]$")
 _LAST = re.compile(r"^last message repeated (?P<times>\d+) times?$")
-MAX_REPEAT = 100_000  # a corrupt count must not turn one line into millions of results
+MAX_REPEAT = 100_000  # a larger count is corrupt input: rejected (a smaller one expands to max_repeats at most)
 _JOURNAL_MARKER = re.compile(r"^-- .* --$")  # journalctl's "-- Boot 3f1c... --", "-- No entries --"
 JOURNALCTL = "journalctl"
 SYSLOGD = "syslogd"  # the writer of a "last message repeated" whose message is not in the input
@@ -113,5 +115,7 @@ def _results(line: SyslogLine, message: str, times: int, text: str, position: st
         del fields["user.name"]
     event = {"@timestamp": iso_utc(line.timestamp), "event.dataset": reader.dataset, "host.name": line.host,
              "process.name": name, "process.pid": line.pid, **fields}
+    if times > 1:
+        event["datalek.repeated"] = times
     return [Parsed(finish(event, context=context, position=position, raw=text, index=index), position)
-            for index in range(times)]
+            for index in range(min(times, context.max_repeats))]

@@ -95,44 +95,76 @@ def _nil(value: str) -> str | None:
 
 
 class FramingError(Exception):
-    """A TCP stream breaks RFC 6587 framing (bad octet count, or a message over the size limit)."""
+    """A TCP stream breaks RFC 6587 framing (an octet count that is not a number): it cannot be resynchronised."""
+
+
+@dataclass(frozen=True, slots=True)
+class Oversized:
+    """A message over the size limit, skipped unread (never buffered whole); ``size`` in bytes."""
+
+    size: int
 
 
 class StreamFramer:
-    """Splits a TCP byte stream into messages: octet counting ("LEN SP MSG") or LF/NUL-terminated lines."""
+    """Splits a TCP byte stream into messages: octet counting ("LEN SP MSG") or LF/NUL-terminated lines.
+
+    A message over ``max_bytes`` is not kept: its bytes are dropped as they arrive and an ``Oversized`` takes
+    its place in the output, so the messages after it on the same connection are still read.
+    """
 
     def __init__(self, *, max_bytes: int) -> None:
         self._buffer = bytearray()
         self._max = max_bytes
+        self._discard = 0  # bytes of an oversized octet-counted message still to drop
+        self._skipped: int | None = None  # bytes dropped so far of an oversized line, until its end
 
-    def feed(self, data: bytes) -> list[bytes]:
+    def feed(self, data: bytes) -> list[bytes | Oversized]:
         """The messages completed by ``data``, in order."""
         self._buffer += data
-        frames: list[bytes] = []
+        frames: list[bytes | Oversized] = []
         while self._buffer:
-            frame = self._octet_counted() if self._buffer[:1].isdigit() else self._terminated()
+            frame = self._next()
             if frame is None:
                 break
-            if frame.strip():
+            if isinstance(frame, Oversized) or frame.strip():
                 frames.append(frame)
         return frames
 
-    def close(self) -> list[bytes]:
+    def close(self) -> list[bytes | Oversized]:
         """At end of stream: a last LF-less line counts; an incomplete counted message does not."""
         rest, self._buffer = bytes(self._buffer), bytearray()
+        if self._skipped is not None:
+            return [Oversized(self._skipped + len(rest))]
+        if self._discard:
+            return []  # already reported when its count was read
         if rest[:1].isdigit():
             raise FramingError("stream ended inside an octet-counted message")
         return [rest.rstrip(b"\r")] if rest.strip() else []
 
-    def _octet_counted(self) -> bytes | None:
+    def _next(self) -> bytes | Oversized | None:
+        """The next frame, or None when the buffer holds no complete one (or only bytes being dropped)."""
+        if self._discard:
+            dropped = min(self._discard, len(self._buffer))
+            del self._buffer[:dropped]
+            self._discard -= dropped
+            return None if not self._buffer else self._next()
+        if self._skipped is not None:
+            return self._skip_line()
+        return self._octet_counted() if self._buffer[:1].isdigit() else self._terminated()
+
+    def _octet_counted(self) -> bytes | Oversized | None:
         space = self._buffer.find(b" ", 0, 12)
         if space < 0:
             if len(self._buffer) >= 12:
                 raise FramingError("invalid octet count")
             return None
         count = bytes(self._buffer[:space])
-        if not count.isdigit() or int(count) > self._max:
-            raise FramingError("invalid or oversized octet count")
+        if not count.isdigit():
+            raise FramingError("invalid octet count")
+        if int(count) > self._max:
+            del self._buffer[:space + 1]
+            self._discard = int(count)
+            return Oversized(int(count))
         end = space + 1 + int(count)
         if len(self._buffer) < end:
             return None
@@ -140,13 +172,30 @@ class StreamFramer:
         del self._buffer[:end]
         return frame
 
-    def _terminated(self) -> bytes | None:
-        ends = [index for index in (self._buffer.find(b"\n"), self._buffer.find(b"\x00")) if index >= 0]
-        if not ends:
+    def _terminated(self) -> bytes | Oversized | None:
+        end = self._line_end()
+        if end < 0:
             if len(self._buffer) > self._max:
-                raise FramingError("message over the size limit without a line end")
+                self._skipped = 0
+                return self._skip_line()
             return None
-        end = min(ends)
+        if end > self._max:
+            del self._buffer[:end + 1]
+            return Oversized(end)
         frame = bytes(self._buffer[:end]).rstrip(b"\r")
         del self._buffer[:end + 1]
         return frame
+
+    def _skip_line(self) -> Oversized | None:
+        skipped, end = self._skipped or 0, self._line_end()
+        if end < 0:
+            self._skipped = skipped + len(self._buffer)
+            self._buffer.clear()
+            return None
+        size, self._skipped = skipped + end, None
+        del self._buffer[:end + 1]
+        return Oversized(size)
+
+    def _line_end(self) -> int:
+        ends = [index for index in (self._buffer.find(b"\n"), self._buffer.find(b"\x00")) if index >= 0]
+        return min(ends) if ends else -1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email
 import json
+import logging
 import socket
 import threading
 import time
@@ -225,3 +226,18 @@ async def test_delivery_never_raises_into_the_caller_when_persisting_a_result_fa
     finally:
         worker.cancel()
     assert len(received) == 2
+
+
+async def test_apprise_never_logs_the_alert_body_or_target_url_even_at_debug(chat, caplog):
+    chat_port, received = chat
+    for name in ("apprise", "urllib3"):
+        logging.getLogger(name).setLevel(logging.NOTSET)  # as in a fresh process
+    caplog.set_level(logging.DEBUG)  # the root logger, as `datalek run --log-level debug` sets it
+    dispatcher = Dispatcher(load_targets([f"fg=json://127.0.0.1:{chat_port}/hooks/secret-path"],
+                                         request_rate_per_sec=0))
+    note = notification(AlertKind.DEADLINE_WARNING, frozenset({"fg"}))
+    [result] = await dispatcher.deliver(note)
+    assert result.status == DeliveryStatus.SENT and len(received) == 1
+    assert logging.getLogger("apprise").getEffectiveLevel() >= logging.INFO
+    assert "Notifying 1 service(s)" in caplog.text  # Apprise's INFO lines still arrive
+    assert "secret-path" not in caplog.text and "Rule:      auth.repeated_failures" not in caplog.text

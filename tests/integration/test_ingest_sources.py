@@ -14,7 +14,7 @@ from kafka import KafkaConsumer
 from streams.ingest import follow
 from tests.conftest import free_port, wait_until
 from tests.datasets import LOGHUB_OPENSSH as LOGHUB
-from tests.integration.test_pipeline import count_incidents
+from tests.integration.test_pipeline import count_incidents, read_topic
 
 
 def test_follow_reads_appended_lines_and_survives_rotation(tmp_path):
@@ -131,3 +131,70 @@ def test_raw_log_lines_written_to_kafka_are_normalised_into_incidents(worker_fac
     produce(kafka_bootstrap, worker.topic("raw.openssh"), ["\n".join(lines[i:i + 20]).encode()
                                                            for i in range(0, len(lines), 20)])
     wait_until(lambda: count_incidents(database_url) >= 1, timeout=60, message="incident from raw topic")
+
+
+def _ingest_bytes(worker, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "datalek", "ingest", *args], env=worker.env, cwd=worker.workdir,
+                          input=stdin, capture_output=True, timeout=120)
+
+
+@pytest.mark.kafka
+@pytest.mark.parametrize("via_stdin", [False, True], ids=["file", "stdin"])
+def test_a_5_mb_line_and_a_non_utf8_line_are_dead_lettered_and_the_lines_after_them_sent(
+        worker_factory, kafka_bootstrap, tmp_path, via_stdin):
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")
+    good = (json.dumps({"@timestamp": "2026-11-20T09:00:00Z", "event": {"category": "authentication",
+                                                                        "action": "logon-failed"}}) + "\n").encode()
+    huge = b'{"@timestamp": "2026-11-20T09:00:01Z", "message": "' + b"A" * 5_000_000 + b'"}\n'
+    data = good + huge + b'{"user": {"name": "j\xe9r\xf4me"}}\n' + good + good
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(data)
+    result = _ingest_bytes(worker, "-", stdin=data) if via_stdin else _ingest_bytes(worker, str(path))
+    stdout, stderr = result.stdout.decode(), result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert "sent 3 events" in stdout and "rejected 2" in stdout
+    source = "stdin" if via_stdin else "events.jsonl"
+    assert f"{source}:2: line 2 of {len(huge) - 1:,} bytes is over the limit of 1,048,576 bytes" in stderr
+    assert f"{source}:3: line 3 is not UTF-8 text (invalid byte at offset 20)" in stderr
+    dead = sorted(read_topic(kafka_bootstrap, worker.topic("dead-letter"), expect=2), key=lambda d: d["topic"])
+    assert [d["topic"] for d in dead] == [f"ingest:{source}:2", f"ingest:{source}:3"]
+    assert dead[0]["truncated"] is True and huge.decode().startswith(dead[0]["payload"])
+    assert len(read_topic(kafka_bootstrap, worker.topic("events"), expect=1)) >= 1
+
+
+@pytest.mark.kafka
+def test_the_rejected_summary_shows_the_first_twenty_and_how_many_more(worker_factory, tmp_path):
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(f"not json {n}\n" for n in range(166)))
+    result = worker.cli("ingest", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "rejected 166" in result.stdout
+    shown = [line for line in result.stderr.splitlines() if line.strip().startswith("rejected bad.jsonl:")]
+    assert len(shown) == 20 and "bad.jsonl:20:" in shown[-1]
+    assert "... and 146 more (all on the dead-letter topic)" in result.stderr
+
+
+@pytest.mark.kafka
+def test_an_oversized_syslog_message_is_dead_lettered_with_its_size_and_the_next_one_forwarded(
+        worker_factory, kafka_bootstrap, tmp_path):
+    worker = worker_factory(f"sqlite:///{tmp_path / 'd.db'}")  # not started: only the topics are needed
+    port = free_port()
+    env = {**worker.env, "DATALEK_INPUT__MAX_SYSLOG_MESSAGE_BYTES": "1000"}
+    receiver = subprocess.Popen([sys.executable, "-m", "datalek", "syslog", "--port", str(port)], env=env,
+                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "syslog on 127.0.0.1" in receiver.stdout.readline()
+        stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+        big = f"<38>1 {stamp} gw sshd 4242 - - Failed password for root from 203.0.113.9 port 1 ssh2 " + "A" * 5000
+        good = f"<38>1 {stamp} gw sshd 4242 - - Failed password for root from 203.0.113.9 port 2 ssh2"
+        with socket.create_connection(("127.0.0.1", port)) as tcp:
+            tcp.sendall((big + "\n" + good + "\n").encode())
+        [dead] = read_topic(kafka_bootstrap, worker.topic("dead-letter"), expect=1)
+        assert dead["reason"] == f"syslog message of {len(big):,} bytes is over the limit of 1,000 bytes"
+        assert "AAAA" not in dead["payload"]  # never buffered whole, so nothing of it is kept
+        [sent] = read_topic(kafka_bootstrap, worker.topic("events"), expect=1)
+        assert [e["source.port"] for e in sent["events"]] == [2]
+    finally:
+        receiver.terminate()
+        receiver.wait(10)

@@ -165,3 +165,27 @@ def test_the_default_database_is_one_per_user_file_whatever_the_folder(tmp_path)
     again = run(second)  # another folder, the same database: adam exists, so no second bootstrap
     assert again.returncode == 2 and "who is acting" in again.stderr and "creating" not in again.stderr  # no bootstrap
     assert not list(first.iterdir()) and not list(second.iterdir())
+
+
+def test_the_register_draft_is_markdown_by_default_json_or_csv_on_request_and_refuses_html(tmp_path):
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    database.upgrade(engine)
+    hostile = "srv|[x](http://evil.example)*a*"
+    services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1", asset=hostile),
+                              now=NOW, correlation_window=HOUR)
+    engine.dispose()
+    ref = json.loads(datalek(tmp_path, "incidents", "list", "--json").stdout.splitlines()[0])["id"][:8]
+
+    for args in ([], ["--format", "md"]):
+        md = datalek(tmp_path, "draft", ref, "--kind", "register", *args)
+        assert md.returncode == 0, md.stderr
+        assert md.stdout.startswith("# Register of personal-data breaches") and not md.stdout.lstrip().startswith("{")
+        assert "| field | value |" in md.stdout and "### Audit trail" in md.stdout
+        assert r"| asset | srv\|\[x\](http://evil.example)\*a\* |" in md.stdout  # literal text, not a link
+    [entry] = json.loads(datalek(tmp_path, "draft", ref, "--kind", "register", "--format", "json").stdout)["register"]
+    assert entry["asset"] == hostile
+    csv_text = datalek(tmp_path, "draft", ref, "--kind", "register", "--format", "csv").stdout
+    assert csv_text.startswith("id,title,status")
+    html = datalek(tmp_path, "draft", ref, "--kind", "register", "--format", "html")
+    assert html.returncode == 2 and "Traceback" not in html.stderr
+    assert "the register entry is written as md | json | csv, not 'html'" in html.stderr

@@ -34,10 +34,10 @@ def test_event_without_id_gets_a_stable_content_id():
 
 @pytest.mark.parametrize("change, reason", [
     ({"@timestamp": None}, "@timestamp: required"),
-    ({"@timestamp": "yesterday"}, "@timestamp: 'yesterday' is not ISO 8601"),
+    ({"@timestamp": "yesterday"}, "@timestamp: the text is not ISO 8601"),
     ({"@timestamp": "2026-11-20T09:00:00"}, "has no UTC offset"),
     ({"@timestamp": True}, "@timestamp: expected ISO 8601 text or an epoch number"),
-    ({"datalek": {"schema": 2}}, "unsupported version 2"),
+    ({"datalek": {"schema": 2}}, "datalek.schema: unsupported version"),
 ])
 def test_invalid_events_are_rejected_with_the_field_and_reason(change, reason):
     with pytest.raises(InvalidEvent, match=reason.replace("(", r"\(").replace(".", r"\.")):
@@ -80,3 +80,26 @@ def test_non_object_event_is_rejected():
 ])
 def test_what_the_old_schema_rejected_is_now_accepted(change, check):
     assert check(schema.to_event({**GOOD, **change}))
+
+
+PERSONAL = "jan.jansen@example.nl"
+
+
+@pytest.mark.parametrize("value", [
+    json.dumps({**GOOD, "@timestamp": PERSONAL}).encode(),
+    json.dumps({**GOOD, "@timestamp": f"2026-11-20T09:00:00 {PERSONAL}"}).encode(),
+    json.dumps({**GOOD, "@timestamp": "2026-11-20T09:00:00", "user": {"name": PERSONAL}}).encode(),
+    json.dumps({**GOOD, "@timestamp": 10 ** 30, "user": {"name": PERSONAL}}).encode(),
+    json.dumps({**GOOD, "datalek": {"schema": PERSONAL}}).encode(),
+    json.dumps({"events": [PERSONAL]}).encode(),
+    f'{{"user": "{PERSONAL}", oops}}'.encode(),
+    f'{{"user": "{PERSONAL}\xff"}}'.encode("latin-1"),
+    PERSONAL.encode(),
+], ids=["timestamp", "timestamp-suffix", "no-offset", "epoch", "version", "not-object", "json", "utf8", "bare"])
+def test_rejection_reasons_name_the_field_and_problem_never_the_value(value):
+    from streams.guard import read_message
+
+    valid, rejected = read_message(value, limit=1_000_000)
+    assert not valid and len(rejected) == 1
+    assert PERSONAL not in rejected[0].reason and "jan" not in rejected[0].reason
+    assert PERSONAL in str(rejected[0].payload)  # the payload stays in the dead-letter record

@@ -33,3 +33,11 @@ def test_register_csv_neutralises_formulas():
         "breach_types": [], "severity_hints": [], "audit_trail": []}
     [row] = csv.DictReader(io.StringIO(register.to_csv([entry])))
     assert row["title"] == "'" + entry["title"] and row["asset"] == "'@srv" and row["rule_ids"] == "r"
+
+
+def test_markdown_text_keeps_links_emphasis_html_and_cell_breaks_literal():
+    from incidents.text import markdown_text
+
+    assert markdown_text("a|b [x](http://e) *y* <img> `c` _d_ \\") == (
+        r"a\|b \[x\](http://e) \*y\* \<img\> \`c\` \_d\_ \\")
+    assert markdown_text("one\ntwo\x1b[2J") == r"one\\u000atwo\\u001b\[2J"  # renders as one\u000atwo...

@@ -95,3 +95,32 @@ def test_a_known_program_with_garbage_is_rejected_an_unknown_program_is_skipped(
     assert [(type(r).__name__, getattr(r, "reason", getattr(r, "program", ""))) for r in results] == [
         ("Rejected", "unrecognised su message"), ("Rejected", "unrecognised useradd message"),
         ("Skipped", "dbus-daemon")]
+
+
+FAILED = "Dec 10 06:55:46 LabSZ sshd[24200]: "
+
+
+def test_a_crafted_repeat_count_expands_to_the_cap_and_the_events_carry_the_real_count() -> None:
+    line = FAILED + "message repeated 100000 times: [ Failed password for root from 198.51.100.23 port 40022 ssh2]"
+    results = _parse(line, line, line)
+    assert len(results) == 3 * 100 and all(isinstance(r, Parsed) for r in results)
+    assert {r.event["datalek.repeated"] for r in results} == {100_000}
+    assert len({r.event["event.id"] for r in results}) == 300
+
+
+def test_a_small_repeat_count_is_expanded_exactly() -> None:
+    results = _parse(FAILED + "message repeated 3 times: [ Failed password for root from 198.51.100.23 port 1 ssh2]",
+                     FAILED + "Failed password for root from 198.51.100.23 port 2 ssh2")
+    assert [r.event.get("datalek.repeated") for r in results] == [3, 3, 3, None]
+
+
+def test_last_message_repeated_is_capped_by_the_context() -> None:
+    lines = [FAILED + "Failed password for root from 198.51.100.23 port 1 ssh2",
+             "Dec 10 06:55:50 LabSZ last message repeated 50000 times"]
+    results = list(FORMATS["syslog"](lines, context=ParseContext(source="t", year=2023, max_repeats=5)))
+    assert len(results) == 1 + 5 and results[-1].event["datalek.repeated"] == 50_000
+
+
+def test_a_repeat_count_beyond_any_real_one_is_rejected() -> None:
+    [result] = _parse(FAILED + "message repeated 100001 times: [ Failed password for root from 192.0.2.1 port 1 ssh2]")
+    assert isinstance(result, Rejected) and result.reason == "repetition count out of range"

@@ -114,10 +114,39 @@ async def test_message_without_timestamp_gets_the_arrival_time_and_peer_host(rec
 @pytest.mark.asyncio
 async def test_a_broken_tcp_stream_is_dropped_and_the_receiver_keeps_serving(receiver) -> None:
     server, ports, collector = receiver
-    await _tcp_send(ports.tcp, b"99999999 <13>x")
+    await _tcp_send(ports.tcp, b"1234567890123 <13>x")  # no octet count (too long): cannot resynchronise
     _udp_send(ports.udp, SSHD_3164)
     await collector.wait_for(1)
     assert server.stats.dropped == 1
+
+
+@pytest.mark.asyncio
+async def test_oversized_tcp_messages_are_rejected_with_their_size_and_the_next_ones_arrive() -> None:
+    collector, rejected = Collector(), []
+    async with SyslogReceiver(collector, port=0, udp=False, max_message_bytes=1000,
+                              on_reject=lambda reason, cut, peer: rejected.append((reason, cut))) as server:
+        assert server.ports is not None and server.ports.tcp is not None
+        big = b"<38>Dec 10 06:55:46 LabSZ sshd[1]: " + b"A" * 200_000
+        counted = SSHD_5424.encode()
+        await _tcp_send(server.ports.tcp, big + b"\n" + SSHD_3164.encode() + b"\n"
+                        + b"%d %s" % (len(big), big) + b"%d %s" % (len(counted), counted))
+        lines = await collector.wait_for(2)
+    assert lines[0].endswith("sshd[24200]: Invalid user webmaster from 173.234.31.186")
+    assert lines[1].startswith("2026-12-10T07:08:30+00:00 LabSZ sshd[24208]: Failed password")
+    reason = f"syslog message of {len(big):,} bytes is over the limit of 1,000 bytes"
+    assert rejected == [(reason, ""), (reason, "")]  # never parsed, never buffered whole, never quoted
+    assert server.stats.oversized == 2 and server.stats.dropped == 0
+
+
+@pytest.mark.asyncio
+async def test_an_oversized_udp_datagram_is_rejected_unparsed() -> None:
+    collector, rejected = Collector(), []
+    async with SyslogReceiver(collector, port=0, tcp=False, max_message_bytes=100,
+                              on_reject=lambda reason, cut, peer: rejected.append(reason)) as server:
+        assert server.ports is not None and server.ports.udp is not None
+        _udp_send(server.ports.udp, "<13>Dec 10 06:55:46 h app: " + "x" * 500, SSHD_3164)
+        assert len(await collector.wait_for(1)) == 1
+    assert rejected == ["syslog message of 527 bytes is over the limit of 100 bytes"]
 
 
 @pytest.mark.asyncio

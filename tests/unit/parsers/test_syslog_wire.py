@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.parsers.syslogwire import FramingError, StreamFramer, SyslogMessage, parse_message
+from streams.parsers.syslogwire import FramingError, Oversized, StreamFramer, SyslogMessage, parse_message
 
 
 def _line(text: str) -> str:
@@ -69,14 +69,31 @@ def test_octet_count_split_across_reads_waits_for_the_rest() -> None:
     assert framer.feed(b"cdef") == [b"<13>abcdef"]
 
 
-def test_oversized_octet_count_breaks_the_stream() -> None:
-    with pytest.raises(FramingError):
-        StreamFramer(max_bytes=100).feed(b"5000 <13>x")
+def test_an_oversized_octet_counted_message_is_skipped_and_the_next_one_read() -> None:
+    framer = StreamFramer(max_bytes=100)
+    assert framer.feed(b"5000 <13>" + b"x" * 1000) == [Oversized(5000)]
+    assert framer.feed(b"x" * 3996) == []  # the rest of it is dropped as it arrives
+    assert framer.feed(b"5 <13>a5 <13>b") == [b"<13>a", b"<13>b"]
+    assert framer.close() == []
 
 
-def test_overlong_unterminated_line_breaks_the_stream() -> None:
+def test_an_overlong_line_is_skipped_to_its_end_and_the_next_line_read() -> None:
+    framer = StreamFramer(max_bytes=10)
+    assert framer.feed(b"<13>" + b"x" * 20) == []
+    assert framer.feed(b"y" * 30) == []
+    assert framer.feed(b"zz\n<13>ok\n") == [Oversized(56), b"<13>ok"]
+    assert framer.feed(b"<13>" + b"w" * 11 + b"\n<13>ok2\n") == [Oversized(15), b"<13>ok2"]
+
+
+def test_an_overlong_line_at_end_of_stream_is_reported() -> None:
+    framer = StreamFramer(max_bytes=10)
+    framer.feed(b"<13>" + b"x" * 20)
+    assert framer.close() == [Oversized(24)]
+
+
+def test_an_octet_count_that_is_not_a_number_breaks_the_stream() -> None:
     with pytest.raises(FramingError):
-        StreamFramer(max_bytes=10).feed(b"<13>" + b"x" * 20)
+        StreamFramer(max_bytes=100).feed(b"123456789012345 <13>x")
 
 
 def test_stream_ending_inside_a_counted_message_is_an_error() -> None:
