@@ -24,7 +24,7 @@ from streams.alerting import AlertStore, add_alerting, recorder
 from streams.app import Handlers, StreamConfig, build_app
 from streams.kafka_admin import TOPICS
 from streams.normalise import Normaliser, load_normaliser
-from streams.raw import raw_topic_names
+from streams.raw import RawLimits, raw_topic_names
 from streams.retry import RetryPolicy
 
 
@@ -100,7 +100,8 @@ class Container:
         config = StreamConfig(app_id=k.app_id, bootstrap=k.bootstrap_servers, partitions=k.partitions,
                               replication_factor=k.replication_factor, session_timeout=k.session_timeout,
                               topics=self.topics(), engine=self.rule_engine(), raw_topics=self.raw_topics(),
-                              normaliser=self.normaliser)
+                              normaliser=self.normaliser,
+                              raw_limits=RawLimits(line_bytes=self.settings.input.max_line_bytes))
         app = build_app(config, self.handlers())
         a = self.settings.alerts
         add_alerting(app, queue=self.delivery_queue(), store=self.alert_store(), clock=utc_now,

@@ -24,7 +24,7 @@ from streams import guard, plain_consumer, records, retry, schema
 from streams import route as routing
 from streams.normalise import Normaliser
 from streams.progress import BatchView, Progress
-from streams.raw import add_raw_agents
+from streams.raw import RawLimits, add_raw_agents
 
 log = logging.getLogger(__name__)
 BATCH_MESSAGES = 500  # Kafka messages per batch: one rule-state write per touched key, then the acks
@@ -60,6 +60,7 @@ class StreamConfig:
     raw_topics: dict[str, str] = field(default_factory=dict)  # log format -> raw topic (streams.raw)
     max_message_bytes: int = records.DEAD_LETTER_BYTES  # larger events messages are dead-lettered unread
     normaliser: Normaliser | None = None  # producer mappings (streams.normalise); None: the shipped ones
+    raw_limits: RawLimits = field(default_factory=RawLimits)  # caps of raw messages and lines (streams.raw)
 
 
 class Staged(dict[str, Any]):
@@ -130,7 +131,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         await dead_letters.send(value=records.fit(record, limit=config.max_message_bytes))
 
     add_raw_agents(app, raw_topics=config.raw_topics, events_topic=config.topics["events"],
-                   dead_letter=dead_letter, normaliser=config.normaliser)
+                   dead_letter=dead_letter, normaliser=config.normaliser, limits=config.raw_limits)
 
     by_key = app.topic(config.topics["by-key"], key_serializer="raw", value_serializer="raw")
 
