@@ -108,7 +108,11 @@ class Progress:
         tp, offset = message.tp, message.offset
         if tp in self.awaiting:
             if offset > self.awaiting[tp]:
-                return False  # fetched before the seek back
+                # fetched before the seek back: skipped. Its delivery moved Faust's read offset past the
+                # target, and Faust drops a message below its read offset, so the target would never come
+                # (and every later message of the partition would be skipped): seek again, each time.
+                await self.app.consumer.seek(tp, self.awaiting[tp])
+                return False
             del self.awaiting[tp]
         elif tp not in self.done and not await self._contiguous(message):
             return False
