@@ -36,11 +36,12 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from datalek.brokers import EmbeddedBroker
-from streams import schema
+from streams import route, schema
 from streams.kafka_admin import ensure_topics
 
 T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 NAMES = ("events", "by-key", "detections", "dead-letter", "incident-events")
+PARTITIONS = 1
 
 
 def synthetic(n: int, rng: random.Random) -> dict[str, Any]:
@@ -115,7 +116,7 @@ class Meter:
     def route_keys(self, event: Any) -> list[str]:
         keys = self.engine.route_keys(event)
         self.routed += 1
-        self.copies += len(keys)
+        self.copies += len({route.partition_of(k, PARTITIONS) for k in keys})  # one copy per by-key partition
         if self.routed >= self.expected and self.seen >= self.copies and self.app is not None:
             self.flushed(self.app, 0)  # the last events had no copies: nothing more will be flushed
         return keys
@@ -155,7 +156,7 @@ def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
     from streams import app as stream_app
 
     meter = Meter(Engine(load_rules(), inventory=load_inventory()), expected, result)
-    config = stream_app.StreamConfig(app_id=prefix, bootstrap=bootstrap, partitions=1, replication_factor=1,
+    config = stream_app.StreamConfig(app_id=prefix, bootstrap=bootstrap, partitions=PARTITIONS, replication_factor=1,
                                      session_timeout=6, topics={n: f"{prefix}.{n}" for n in NAMES},
                                      engine=meter)  # type: ignore[arg-type]
     handlers = stream_app.Handlers(record_detection=lambda d: None, pending_outbox=list,
@@ -205,7 +206,7 @@ def free_port() -> int:
 
 def bench(bootstrap: str, events: int, envelope: int) -> None:
     prefix = f"bench{uuid.uuid4().hex[:6]}"
-    ensure_topics(bootstrap, [f"{prefix}.{n}" for n in NAMES], partitions=1, replication_factor=1)
+    ensure_topics(bootstrap, [f"{prefix}.{n}" for n in NAMES], partitions=PARTITIONS, replication_factor=1)
     messages = asyncio.run(fill(bootstrap, f"{prefix}.events", events, envelope))
     plain_s, plain_n = asyncio.run(plain_consumer(bootstrap, f"{prefix}.events", events))
     result = run_worker(bootstrap, prefix, events)
