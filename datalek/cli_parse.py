@@ -52,6 +52,7 @@ def records(path: str, *, fmt: str, year: int | None = None, tz: str = "UTC",
     yield {"kind": "summary", **counts, "skipped_programs": dict(sorted(programs.items()))}
 
 
+SHOWN = 300  # characters of a rejected line shown in text output (JSON keeps the line as read)
 _COUNTED = {"event": "events", "rejected": "rejected", "skipped": "skipped"}
 
 
@@ -103,7 +104,10 @@ def text(record: dict[str, Any], skipped: dict[str, list[str]]) -> str | None:
     if kind == "event":
         return visible(f"event    {record['position']}  {json.dumps(record['event'], ensure_ascii=False)}")
     if kind == "rejected":
-        return visible(f"rejected {record['position']}  {record['reason']}: {record['line']}")
+        line = record["line"] or ""
+        if len(line) > SHOWN:  # an oversized line is one rejection, not a screenful
+            line = f"{line[:SHOWN]}... ({len(line) - SHOWN:,} more characters)"
+        return visible(f"rejected {record['position']}  {record['reason']}: {line}")
     if kind == "skipped":
         skipped.setdefault(record["program"], []).append(record["position"])
         return None

@@ -57,6 +57,18 @@ def test_control_characters_from_log_lines_never_reach_the_terminal(tmp_path: Pa
     assert "skipped  ev\\u001b(0il 1 line(s)" in result.stdout
 
 
+def test_an_oversized_line_is_one_short_rejection_and_the_next_line_is_read(tmp_path: Path) -> None:
+    log = tmp_path / "big.log"
+    log.write_text("x" * 1_200_000 + "\nOct 17 07:00:01 h sshd[2]: Failed password for root from 192.0.2.1 "
+                   "port 22 ssh2\n", encoding="utf-8")
+    result = invoke(str(log), "--format", "syslog", "--year", "2023")
+    assert result.exit_code == 0
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("rejected big.log:1  line 1 of 1,200,000 bytes is over the limit") and len(first) < 600
+    assert "more characters)" in first
+    assert "summary  events 1, rejected 1" in result.stdout
+
+
 def test_gzip_files_and_syslog_alias_openssh_give_the_same_records(tmp_path: Path) -> None:
     packed = tmp_path / "syslog-mixed.log.gz"
     packed.write_bytes(gzip.compress(MIXED.read_bytes()))
