@@ -111,7 +111,7 @@ class Progress:
                 # fetched before the seek back: skipped. Its delivery moved Faust's read offset past the
                 # target, and Faust drops a message below its read offset, so the target would never come
                 # (and every later message of the partition would be skipped): seek again, each time.
-                await self.app.consumer.seek(tp, self.awaiting[tp])
+                await self._seek(tp, self.awaiting[tp])
                 return False
             del self.awaiting[tp]
         elif tp not in self.done and not await self._contiguous(message):
@@ -136,8 +136,18 @@ class Progress:
         log.warning("state of %s holds offsets up to %d but consumption resumed at %d: seeking back to %d",
                     tp, mark, message.offset, target)
         self.awaiting[tp] = target
-        await self.app.consumer.seek(tp, target)
+        await self._seek(tp, target)
         return False
+
+    async def _seek(self, tp: Any, offset: int) -> None:
+        """Seek in the consumer's own thread. Faust runs aiokafka's consumer in a thread of its own, and its
+        ``seek`` changes the fetcher from the caller's thread: racing a fetch there, it once crashed the
+        worker (``KeyError`` in aiokafka's ``fetched_records``, fault suite, one of two workers killed)."""
+        try:
+            await self.app.consumer.seek_wait({tp: offset})
+        except Exception as e:  # e.g. revoked meanwhile: its new owner resumes from the same marker
+            log.warning("could not seek %s back to %d (%s): the next generation resumes there",
+                        tp, offset, type(e).__name__)
 
     def mark(self, staged: Any, last: Mapping[Any, Any]) -> None:
         """Stage one marker per source partition (after the state keys: written last in its partition)."""

@@ -175,12 +175,7 @@ def one_of_two_killed(case: Case) -> None:
 @pytest.mark.parametrize("scenario", [
     pytest.param(no_fault, id="4 partitions, one worker"),
     pytest.param(second_worker_joins, id="4 partitions, a second worker joins"),
-    pytest.param(one_of_two_killed, id="4 partitions, one of two workers killed", marks=pytest.mark.xfail(reason=(
-        "open, measured 2026-11-30 in four clean-clone CI runs of this case: twice exact; once 12 of 35 incidents "
-        "missing with every offset committed (a seek back raced a message fetched before it: Faust dropped the "
-        "re-read target, fixed in streams/progress.py by seeking again); once, after that fix, the surviving "
-        "worker crashed (KeyError in aiokafka's fetcher, del _records[tp], while seeks ran): 1 of 35 incidents"),
-        strict=False)),
+    pytest.param(one_of_two_killed, id="4 partitions, one of two workers killed"),
 ])
 def test_several_partitions_and_workers_give_them_too(case, fault_stream, scenario):
     """Keyed by asset as `datalek ingest` sends them; the route stage puts each group's events on the

@@ -111,8 +111,8 @@ class Consumer:
     async def earliest_offsets(self, tp):
         return {tp: self.earliest}
 
-    async def seek(self, tp, offset):
-        self.seeks.append((tp, offset))
+    async def seek_wait(self, offsets):
+        self.seeks.extend(offsets.items())
 
 
 class App:
