@@ -29,6 +29,7 @@ from incidents.inventory import Inventory
 from incidents.memory import MemoryUnitOfWork
 from incidents.model import UNKNOWN_ASSET_NOTE, Incident
 from incidents.rules import Engine
+from incidents.rules.expiry import ExpiringStates
 from incidents.security_event import SecurityEvent
 from incidents.text import visible
 from streams import records, schema
@@ -65,7 +66,7 @@ def replay(path: Path | str, *, fmt: str = "ecs", rules_dir: Path | str | None =
 def run(path: Path, options: ReplayOptions) -> Iterator[dict[str, Any]]:
     inventory = load_inventory(options.inventory)
     engine = Engine(load_rules(options.rules_dirs, defaults=options.default_rules), inventory=inventory)
-    uow, states = MemoryUnitOfWork(), {}  # type: ignore[var-annotated]
+    uow, states = MemoryUnitOfWork(), ExpiringStates(engine.rules)
     counts = {"events": 0, "rejected": 0, "skipped": 0, "detections": 0}
     programs: Counter[str] = Counter()
     seen: set[str | None] = set()
@@ -76,6 +77,7 @@ def run(path: Path, options: ReplayOptions) -> Iterator[dict[str, Any]]:
             services.record_detection(uow, detection, now=detection.detected_at,
                                       correlation_window=options.correlation_window)
             yield {"kind": "update" if detection.extends else "detection", **records.detection_to_wire(detection)}
+        states.advance(max(int(event.timestamp.timestamp()) for event in batch))
     incidents = sorted(uow.incidents.items.values(), key=lambda i: (i.opened_at, i.id))
     yield from (incident_record(i, inventory) for i in incidents)
     yield {"kind": "summary", **counts, "skipped_programs": dict(sorted(programs.items())),

@@ -22,6 +22,7 @@ from incidents.detection import Detection
 from incidents.rules import Engine
 from streams import guard, plain_consumer, records, retry, schema
 from streams import route as routing
+from streams.expire import StreamExpiry
 from streams.normalise import Normaliser
 from streams.progress import BatchView, Progress
 from streams.raw import RawLimits, add_raw_agents
@@ -29,6 +30,7 @@ from streams.raw import RawLimits, add_raw_agents
 log = logging.getLogger(__name__)
 BATCH_MESSAGES = 500  # Kafka messages per batch: one rule-state write per touched key, then the acks
 BATCH_WITHIN = 0.2  # seconds a batch waits for more messages when the topic is quiet
+GONE: Any = object()  # a staged deletion (streams.expire)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +82,18 @@ class Staged(dict[str, Any]):
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         if key in self:
-            return self[key]
+            value = self[key]
+            return default if value is GONE else value
         value = self.table.get(key)
         return default if value is None else value
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
         self.origin[key] = self.source
+
+    def delete(self, key: str) -> None:
+        """Stage the key's deletion (a tombstone in its changelog partition, from ``source``'s)."""
+        self[key] = GONE
 
     async def flush(self, buffer: Any = None) -> None:
         """Write the staged keys. With Faust's producer ``buffer`` (a running worker), a chunk at a time,
@@ -106,7 +113,10 @@ class Staged(dict[str, Any]):
     def _write(self, event: Any, keys: list[str]) -> None:
         _current_event.set(weakref.ref(event))  # the partition Faust's own table write then uses
         for key in keys:
-            self.table[key] = self[key]
+            if self[key] is not GONE:
+                self.table[key] = self[key]
+            elif key in self.table:
+                del self.table[key]
 
 
 def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
@@ -167,6 +177,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         # changelog record per key) are shared. Each message changes the state once, through restarts
         # (streams.progress) and through copies the route stage sent again (streams.route).
         progress = Progress(app, states)
+        expiry = StreamExpiry(config.engine.rules, states, partitions=config.partitions)
         async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
@@ -186,6 +197,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                     continue
                 valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes,
                                                      normaliser=routing.as_normalised)
+                expiry.observe(home, valid)
                 for item in rejected:
                     await dead_letter(event.message, item.reason, item.payload, item.index)
                 staged.source = event
@@ -204,6 +216,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
                 await app.producer.flush()
             # one table write per touched key per batch, then the source offsets and the markers
+            expiry.restart(progress.generation)  # then states whose windows passed go (tombstones)
+            expiry.stage(staged, {tp.partition: event for tp, event in last.items()})
             sources.stage(staged)
             progress.mark(staged, last)
             await staged.flush(app.producer.buffer if app.in_worker else None)

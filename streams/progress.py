@@ -75,6 +75,13 @@ class BatchView:
     def holds(self, key: str) -> bool:
         return self._load(key)[1].get(self.partition, -1) >= self.offset
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.table
+
+    def __delitem__(self, key: str) -> None:
+        self.cache[key] = (None, {})
+        del self.table[key]
+
     def __setitem__(self, key: str, state: Any) -> None:
         if key.startswith("@"):  # markers and source offsets (streams.route): no rule state
             self.table[key] = state
