@@ -2,7 +2,6 @@
 tombstone, so a restarted worker does not restore it; the state of a group still in its window stays."""
 
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
