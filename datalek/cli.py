@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import threading
 from contextlib import ExitStack
@@ -34,6 +35,7 @@ from datalek.cli_db import db_cli
 from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
 from datalek.cli_status import status_command
+from datalek.invocation import invocation
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
 from datalek.web import web_command
@@ -121,8 +123,12 @@ def startup_summary(container: Container) -> list[str]:
             f"        topics   {', '.join(container.topics().values())}",
             f"        rules    {len(rules)} loaded; inventory of {len(container.inventory.assets)} systems",
             f"        alerts   {alerts}",
-            f"        try:     datalek ingest {SCENARIO}",
-            "                 datalek incidents list"]
+            *_try_lines(invocation().lines(f"ingest {shlex.quote(str(SCENARIO))}", "incidents list"))]
+
+
+def _try_lines(commands: list[str]) -> list[str]:
+    """The hint, in another shell: each command a line of its own, never wrapped (printed with soft_wrap)."""
+    return [f"{'        try:' if i == 0 else ''}".ljust(17) + c for i, c in enumerate(commands)]
 
 
 def _check_format(fmt: str) -> None:

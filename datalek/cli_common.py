@@ -21,8 +21,8 @@ from incidents.persistence import audit, database
 from incidents.persistence.uow import SqlUnitOfWork
 from incidents.text import visible
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)  # a line longer than the terminal is never broken inside a path or URL
+err = Console(stderr=True, soft_wrap=True)
 
 
 def shown(value: object) -> str:
