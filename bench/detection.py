@@ -113,13 +113,21 @@ class Meter:
         self.finishing = False
         self.app: Any = None
 
-    def route_keys(self, event: Any) -> list[str]:
+    def route_keys(self, event: Any) -> list[str]:  # the route stage with several partitions
         keys = self.engine.route_keys(event)
+        self._routed(len({route.partition_of(k, PARTITIONS) for k in keys}))  # one copy per by-key partition
+        return keys
+
+    def candidates(self, event: Any) -> list[Any]:  # the route stage with one partition (streams.route.copies)
+        found = self.engine.candidates(event)
+        self._routed(1 if found else 0)
+        return found
+
+    def _routed(self, copies: int) -> None:
         self.routed += 1
-        self.copies += len({route.partition_of(k, PARTITIONS) for k in keys})  # one copy per by-key partition
+        self.copies += copies
         if self.routed >= self.expected and self.seen >= self.copies and self.app is not None:
             self.flushed(self.app, 0)  # the last events had no copies: nothing more will be flushed
-        return keys
 
     def detect(self, states: Any, events: Any, **options: Any) -> list[Any]:
         found = self.engine.detect(states, events, **options)

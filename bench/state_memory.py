@@ -72,6 +72,9 @@ def worker(bootstrap: str, prefix: str, expected: int, out: Path, expire: bool) 
         def route_keys(self, event: Any) -> list[str]:
             return engine.route_keys(event)
 
+        def candidates(self, event: Any) -> list[Any]:
+            return engine.candidates(event)
+
         def detect(self, states: Any, events: Any, **options: Any) -> list[Any]:
             seen["events"] += len(events)
             return engine.detect(states, events, **options)
