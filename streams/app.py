@@ -195,8 +195,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                     continue
                 if not sources.admit(str(home), source, event):  # sent again by the route stage
                     continue
-                valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes,
-                                                     normaliser=routing.as_normalised)
+                valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes, normalised=True)
                 expiry.observe(home, valid)
                 for item in rejected:
                     await dead_letter(event.message, item.reason, item.payload, item.index)

@@ -15,17 +15,17 @@ from streams.schema import Normalise, Rejected, decode
 log = logging.getLogger(__name__)
 
 
-def read_message(value: bytes | None, *, limit: int, normaliser: Normalise | None = None
-                 ) -> tuple[list[SecurityEvent], list[Rejected]]:
+def read_message(value: bytes | None, *, limit: int, normaliser: Normalise | None = None,
+                 normalised: bool = False) -> tuple[list[SecurityEvent], list[Rejected]]:
     """The valid events of one message and its rejections. A message over ``limit`` bytes is rejected unread
-    (its dead letter keeps a cut copy and the size); nothing here raises."""
+    (its dead letter keeps a cut copy and the size); nothing here raises. ``normalised``: see ``schema.to_event``."""
     size = len(value or b"")
     if size > limit:
         return [], [Rejected(f"message of {size} bytes is over the limit of {limit} bytes", -1, _text(value))]
     valid: list[SecurityEvent] = []
     rejected: list[Rejected] = []
     try:
-        for item in decode(value, normaliser=normaliser):
+        for item in decode(value, normaliser=normaliser, normalised=normalised):
             (rejected if isinstance(item, Rejected) else valid).append(item)  # type: ignore[arg-type]
     except (MemoryError, RecursionError) as e:  # decode catches what it knows; never lose the batch to more
         return [], [Rejected(f"message could not be decoded ({type(e).__name__})", -1, _text(value))]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from incidents.rules import Engine
@@ -68,16 +67,6 @@ def holds(partition: int, partitions: int, applied: Callable[[str], bool]) -> Ca
     """The engine's ``holds`` for a copy on ``partition``: true (leave alone) for the state keys that live
     on another partition (another copy of the event goes there) and for those ``applied`` says hold it."""
     return lambda key: partition_of(key.split("|", 1)[1], partitions) != partition or applied(key)
-
-
-@dataclass(frozen=True, slots=True)
-class _AsIs:
-    event: dict[str, Any]
-
-
-def as_normalised(flat: dict[str, Any]) -> _AsIs:
-    """The normaliser for copies: their fields were normalised when the route stage read the original."""
-    return _AsIs(flat)
 
 
 class SourceView:

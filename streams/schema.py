@@ -54,17 +54,22 @@ def event_id(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
-def to_event(raw: Any, *, normaliser: Normalise | None = None) -> SecurityEvent:
+def to_event(raw: Any, *, normaliser: Normalise | None = None, normalised: bool = False) -> SecurityEvent:
     """Normalise and validate one decoded event; raise InvalidEvent naming the field and the problem, never
     the value (the reason goes to logs and dead-letter records; the payload stays in the record only).
 
     Idempotent with the parsers' normalisation: events of ``datalek ingest`` pass the same mappings twice.
+    ``normalised``: flat fields this worker normalised before (the route stage's copies, ``streams.route``):
+    not flattened, checked or mapped again.
     """
     if not isinstance(raw, Mapping):
         raise InvalidEvent(f"event must be a JSON object, got {type(raw).__name__}")
-    flat = flatten(raw)
-    _check_version(flat)
-    fields = (normaliser or default_normaliser())(flat).event
+    if normalised:
+        flat = fields = dict(raw)
+    else:
+        flat = flatten(raw)
+        _check_version(flat)
+        fields = (normaliser or default_normaliser())(flat).event
     timestamp = _timestamp(fields.get("@timestamp"))
     outcome = fields.get("event.outcome")
     return SecurityEvent(
@@ -120,7 +125,8 @@ def _timestamp(value: Any) -> datetime:
     return ts
 
 
-def decode(value: bytes | None, *, normaliser: Normalise | None = None) -> Iterator[SecurityEvent | Rejected]:
+def decode(value: bytes | None, *, normaliser: Normalise | None = None,
+           normalised: bool = False) -> Iterator[SecurityEvent | Rejected]:
     """Decode one Kafka message into events and rejections (bad JSON rejects the whole message)."""
     try:
         data = json.loads(value or b"")
@@ -138,7 +144,7 @@ def decode(value: bytes | None, *, normaliser: Normalise | None = None) -> Itera
     items = data["events"] if isinstance(data, dict) and isinstance(data.get("events"), list) else [data]
     for index, item in enumerate(items):
         try:
-            yield to_event(item, normaliser=normaliser)
+            yield to_event(item, normaliser=normaliser, normalised=normalised)
         except InvalidEvent as e:
             yield Rejected(str(e), index, item)
         except RecursionError:  # decoded, but too deep to flatten: the payload is the message text

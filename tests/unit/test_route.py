@@ -64,7 +64,7 @@ def detect_copy(engine, states, sources, home, position, fields):
     """The detection stage for one copy on partition ``home`` (as streams.app.detect_events does it)."""
     if not sources.admit(str(home), position, event=None):
         return []
-    copies = [schema.to_event(f, normaliser=route.as_normalised) for f in fields]
+    copies = [schema.to_event(f, normalised=True) for f in fields]
     return engine.detect(states, copies, holds=route.holds(home, PARTITIONS, lambda k: False))
 
 
