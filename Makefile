@@ -16,7 +16,7 @@ install-dev: $(VENV)/bin/python
 	$(VENV)/bin/pip install -q -e '.[dev]'
 
 test: install-dev
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --durations=20
 
 # The fault suite (tests/faults): its own Apache Kafka broker (Java 17, jars from Maven Central) and PostgreSQL
 # (DATALEK_DATABASE_URL); minutes. .ci/run runs it after `make test`.
