@@ -15,8 +15,8 @@ from tests.integration.test_web import HOUR, NOW, Site, detection
 
 FORM_FACTS = {  # the scenario's facts as the questionnaire posts them
     "nature": "confidentiality", "incident_type": "hacking_malware_phishing",
-    "data_categories": ["name", "address", "email", "phone", "access_credentials", "customer_reference"],
-    "subject_groups": "customers", "data_subjects_min": "1", "data_subjects_max": "4", "records": "4",
+    "g0.data_categories": ["name", "address", "email", "phone", "access_credentials", "customer_reference"],
+    "g0.subject_groups": "customers", "g0.data_subjects_min": "1", "g0.data_subjects_max": "4", "records": "4",
     "identifiability": "maximum", "protection": "none", "recipients": "unknown", "malicious": "1",
     "measures": ["contained", "credentials_reset"], "measures_description": "IP blocked; passwords reset.",
 }
