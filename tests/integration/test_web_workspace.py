@@ -129,7 +129,7 @@ async def test_the_questionnaire_offers_the_vocabulary_and_marks_inventory_prefi
     status, form = await page(desk, f"/incidents/{desk.inventoried}/facts", "ann")
     assert status == 200 and 'value="hacking_malware_phishing"' in form and 'value="credit_card"' in form
     marked = re.findall(r'<fieldset id="q-([a-z_]+)" class="[^"]*inventory', form)
-    assert {"data_categories", "protection"} <= set(marked) and "nature" not in marked
+    assert {"groups", "protection"} <= set(marked) and "nature" not in marked
     assert "uit de inventaris: bevestig" in form
     assert re.search(r'<option value="encrypted" selected>', form)  # shown, to be confirmed or corrected
 
