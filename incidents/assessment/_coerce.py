@@ -32,9 +32,14 @@ def reject_unknown(d: Mapping[str, Any], known: frozenset[str], prefix: str = ""
     """Refuse keys we do not know, so a typo is an error rather than a silent default; names every one."""
     unknown = sorted(k for k in set(d) - known if not is_annotation(k))
     if unknown:
-        names = ", ".join(repr(k) for k in unknown)
-        hint = f"known: {', '.join(sorted(known))}; notes go in keys starting with '_'"
-        raise InvalidFacts(f"{prefix}{unknown[0]}", f"unknown field{'s' * (len(unknown) > 1)} {names} ({hint})")
+        raise unknown_fields(unknown, known, prefix)
+
+
+def unknown_fields(unknown: list[str], known: frozenset[str], prefix: str = "") -> InvalidFacts:
+    """The error for keys we do not know, naming each and what is known."""
+    names = ", ".join(repr(k) for k in unknown)
+    hint = f"known: {', '.join(sorted(known))}; notes go in keys starting with '_'"
+    return InvalidFacts(f"{prefix}{unknown[0]}", f"unknown field{'s' * (len(unknown) > 1)} {names} ({hint})")
 
 
 def fields_of(value: Any, field: str, known: frozenset[str]) -> dict[str, Any]:

@@ -132,13 +132,15 @@ def problems(d: Mapping[str, Any]) -> tuple[InvalidFacts, ...]:
 
 
 def _problems(d: Mapping[str, Any]) -> tuple[InvalidFacts, ...]:
-    found = [InvalidFacts(key, "unknown field") for key in d if key not in _KNOWN and not c.is_annotation(key)]
+    found = [c.unknown_fields([key], _KNOWN) for key in d if key not in _KNOWN and not c.is_annotation(key)]
     try:
         d = upgrade(c.without_annotations(d))
     except InvalidFacts as e:
         return (*found, e)
     if "nature" not in d:
         found.append(InvalidFacts("nature", "required field is missing"))
+    if "groups" not in d:
+        found.append(InvalidFacts("groups", "required field is missing"))
     values: dict[str, Any] = {}
     for key, value in d.items():
         if key in _READERS:

@@ -273,6 +273,6 @@ def test_problems_lists_every_problem_at_once_and_none_for_facts_from_dict_accep
     assert sorted(p.field for p in problems(bad)) == ["altered_data_misused", "countries", "nature", "recipients",
                                                       "records"]
     unreadable = {"nature": ["melted"], "records": "many", "colour": "red"}
-    assert sorted(p.field for p in problems(unreadable)) == ["colour", "nature[0]", "records"]
+    assert sorted(p.field for p in problems(unreadable)) == ["colour", "groups", "nature[0]", "records"]
     good = {"nature": ["confidentiality"], "data_categories": ["name"], "recipients": "known"}
     assert problems(good) == () and BreachFacts.from_dict(good).recipients.received.value == "known"
