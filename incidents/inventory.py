@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidents.assessment import (
+    AffectedGroup,
     BreachFacts,
     BreachNature,
     DataCategory,
@@ -78,9 +79,9 @@ class Prefill:
         nature = frozenset(NATURE[t] for t in breach_types if t in NATURE)
         if not nature or not (self.data_categories or self.special_categories):
             return None
-        return BreachFacts(nature=nature, data_categories=self.data_categories,
-                           special_categories=self.special_categories, subject_groups=self.subject_groups,
-                           data_subjects=self.data_subjects, records=self.records, protection=self.protection)
+        group = AffectedGroup(subject_groups=self.subject_groups, data_subjects=self.data_subjects,
+                              data_categories=self.data_categories, special_categories=self.special_categories)
+        return BreachFacts(nature=nature, groups=(group,), records=self.records, protection=self.protection)
 
     def to_dict(self) -> dict[str, Any]:
         return {"assets": list(self.assets), "data_categories": sorted(c.value for c in self.data_categories),

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from incidents.assessment import assess
+from incidents.assessment import BreachFacts, assess
 from incidents.assessment.deadlines import format_amsterdam
 from incidents.model import Incident
 from incidents.text import markdown_text, spreadsheet_cell
@@ -85,7 +85,7 @@ FLAT_COLUMNS = (
 
 def flat(e: Mapping[str, Any]) -> dict[str, Any]:
     """The register entry as flat spreadsheet cells (see ``FLAT_COLUMNS``)."""
-    facts, severity, decision = e.get("facts") or {}, e.get("severity") or {}, e.get("decision") or {}
+    facts, severity, decision = _facts_columns(e.get("facts")), e.get("severity") or {}, e.get("decision") or {}
     proposal, inventory, trail = decision.get("proposal") or {}, e.get("data_inventory") or {}, e["audit_trail"]
     subjects = facts.get("data_subjects")
     row = {k: e.get(k) for k in ("id", "title", "status", "related_to", "asset", "meldnummer", "delay_reason",
@@ -108,6 +108,18 @@ def flat(e: Mapping[str, Any]) -> dict[str, Any]:
             "last_audit_action": trail[-1]["action"] if trail else None,
             "last_audit_at": trail[-1]["at"] if trail else None}
     return {k: row.get(k) for k in FLAT_COLUMNS}
+
+
+def _facts_columns(stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The facts as the flat columns read them: the groups' categories and kinds together, their counts added."""
+    if not stored:
+        return {}
+    facts = BreachFacts.from_dict(stored)
+    count = facts.data_subjects
+    return {**stored, "data_categories": sorted(c.value for c in facts.data_categories),
+            "special_categories": sorted(c.value for c in facts.special_categories),
+            "subject_groups": sorted(g.value for g in facts.subject_groups),
+            "data_subjects": None if count is None else count.to_json()}
 
 
 def _joined(values: Any) -> str | None:

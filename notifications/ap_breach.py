@@ -11,7 +11,7 @@ from incidents.assessment import (
     SubjectGroup,
 )
 from incidents.detection import Affected
-from notifications import dutch, labels
+from notifications import dutch, groups, labels
 from notifications.answers import Answer, Chapter, DraftInputs, derived, missing, recorded, when, yes_no
 
 _NO_FACTS = "feiten nog niet vastgelegd"
@@ -108,7 +108,8 @@ def chapter_6(inp: DraftInputs) -> Chapter:
         return Chapter(6, "Welke persoonsgegevens", (
             missing("6.1", q1, _NO_FACTS), missing("6.2", q2, _NO_FACTS), missing("6.3.1", q3, _NO_FACTS)))
     general = labels.ap_categories(facts.data_categories) or ("Geen (alleen bijzondere persoonsgegevens)",)
-    special = tuple(labels.AP_SPECIAL[c] for c in SpecialCategory if c in facts.special_categories) or ("Geen",)
+    special = tuple(groups.special_line(facts, c) for c in SpecialCategory if c in facts.special_categories)
+    special = special or ("Geen",)
     return Chapter(6, "Welke persoonsgegevens", (
         recorded("6.1", q1, general), recorded("6.2", q2, special), _records(inp, facts, q3)))
 
@@ -125,13 +126,15 @@ def chapter_7(inp: DraftInputs) -> Chapter:
     q1 = "Welke groep(en) betrokkenen zijn getroffen?"
     q2 = "Nadere omschrijving van de groep(en) betrokkenen"
     q3 = "Aantal betrokkenen (exact, of minimum en maximum)"
-    groups = tuple(labels.AP_GROUP[g] for g in SubjectGroup if facts and g in facts.subject_groups)
-    a1 = recorded("7.1", q1, groups) if groups else missing("7.1", q1, "groepen betrokkenen")
+    kinds = tuple(labels.AP_GROUP[g] for g in SubjectGroup if facts and g in facts.subject_groups)
+    a1 = recorded("7.1", q1, kinds) if kinds else missing("7.1", q1, "groepen betrokkenen")
     if inp.supplement.subject_description:
         a2 = recorded("7.2", q2, inp.supplement.subject_description)
-    elif groups:
+    elif facts and len(facts.groups) > 1:
+        a2 = derived("7.2", q2, groups.group_lines(facts), "per groep uit de vastgelegde feiten")
+    elif kinds:
         asset = inp.incident.asset or "het getroffen systeem"
-        a2 = derived("7.2", q2, f"{', '.join(groups)} met gegevens in {asset}", "uit 7.1 en het systeem")
+        a2 = derived("7.2", q2, f"{', '.join(kinds)} met gegevens in {asset}", "uit 7.1 en het systeem")
     else:
         a2 = missing("7.2", q2, "omschrijving van de betrokkenen")
     count = facts.data_subjects if facts else None

@@ -5,10 +5,10 @@ Consequences the FG has not given are derived from the facts (``notifications.co
 
 from __future__ import annotations
 
-from incidents.assessment import FactorCode, Measure, Proposal, RiskLevel
+from incidents.assessment import BreachFacts, FactorCode, Measure, Proposal, RiskLevel
 from notifications import dutch, labels
 from notifications.answers import Answer, Chapter, DraftInputs, derived, missing, recorded, when
-from notifications.consequences import HARM_AP, controller_consequences, harms
+from notifications.consequences import HARM_AP, controller_consequences, harms, outage_hours
 
 _NO_FACTS = "feiten nog niet vastgelegd"
 
@@ -17,11 +17,17 @@ def chapter_9(inp: DraftInputs) -> Chapter:
     facts, s = inp.incident.facts, inp.supplement
     q1 = "(Mogelijke) gevolgen voor de verwerkingsverantwoordelijke en de persoonsgegevens"
     q2 = "(Mogelijke) gevolgen voor de betrokkene(n)"
-    a1 = _consequences("9.1", q1, s.consequences_controller,
-                       None if facts is None else tuple(c.value for c in controller_consequences(facts)))
+    a1 = _consequences("9.1", q1, s.consequences_controller, None if facts is None else _controller_lines(facts))
     a2 = _consequences("9.2", q2, s.consequences_subjects,
                        None if facts is None else tuple(HARM_AP[h] for h in harms(facts)))
     return Chapter(9, "Gevolgen", (a1, a2, _severity(inp)))
+
+
+def _controller_lines(facts: BreachFacts) -> tuple[str, ...]:
+    """AP 9.1 options, and the duration of an essential service's outage when it is known."""
+    lines = tuple(c.value for c in controller_consequences(facts))
+    hours = outage_hours(facts)
+    return lines + ((f"Duur van de onderbreking van de dienst: {hours:g} uur",) if hours is not None else ())
 
 
 def _consequences(number: str, question: str, given: tuple[str, ...] | None,

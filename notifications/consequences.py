@@ -1,6 +1,7 @@
 """Likely consequences of a breach, derived from its facts. Pure.
 
-The C/I/A nature gives the consequences for the organisation and the data (AP 9.1); the data categories
+The C/I/A nature and the effect on services give the consequences for the organisation and the data (AP 9.1);
+the data categories
 give the harm to people (AP 9.2, Recital 85 GDPR). Each harm knows its AP text, its EDPB field-85 option
 and the plain-language sentence for the notice to data subjects.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from incidents.assessment import BreachFacts, BreachNature, DataCategory, Recipients
+from incidents.assessment import BreachFacts, BreachNature, DataCategory, Recipients, ServiceOutage
 
 
 class ControllerConsequence(StrEnum):
@@ -69,15 +70,15 @@ HARM_PLAIN: dict[Harm, tuple[str, str]] = {  # (Dutch, English) for the notice
 }
 
 _IDENTITY = frozenset({DataCategory.ACCESS_CREDENTIALS, DataCategory.BSN, DataCategory.IDENTITY_DOCUMENT})
-_FINANCIAL = frozenset({DataCategory.BANK_ACCOUNT, DataCategory.CREDIT_CARD, DataCategory.FINANCIAL_OTHER,
-                        DataCategory.DEBTS, DataCategory.BENEFITS})
+_FINANCIAL = frozenset({DataCategory.BANK_ACCOUNT, DataCategory.CREDIT_CARD, DataCategory.INSURANCE,
+                        DataCategory.FINANCIAL_OTHER, DataCategory.DEBTS, DataCategory.BENEFITS})
 _REACHABLE = frozenset({DataCategory.EMAIL, DataCategory.PHONE, DataCategory.CONTACT_DETAILS})
 _UNAVAILABLE = frozenset({BreachNature.AVAILABILITY_TEMPORARY, BreachNature.AVAILABILITY_PERMANENT})
 
 
 def exposed_widely(facts: BreachFacts) -> bool:
     """Malicious, or disclosed to an unknown number of recipients: misuse has to be assumed."""
-    return facts.malicious or facts.recipients is Recipients.UNKNOWN
+    return facts.malicious or facts.recipients.received is Recipients.UNKNOWN
 
 
 def controller_consequences(facts: BreachFacts) -> tuple[ControllerConsequence, ...]:
@@ -87,10 +88,24 @@ def controller_consequences(facts: BreachFacts) -> tuple[ControllerConsequence, 
         c.DISCLOSED: BreachNature.CONFIDENTIALITY in nature,
         c.MISUSED: BreachNature.CONFIDENTIALITY in nature and exposed_widely(facts),
         c.INACCURATE: BreachNature.INTEGRITY in nature,
-        c.SERVICE_TEMPORARY: BreachNature.AVAILABILITY_TEMPORARY in nature,
-        c.SERVICE_PERMANENT: BreachNature.AVAILABILITY_PERMANENT in nature,
+        c.SERVICE_TEMPORARY: _service_down(facts, ServiceOutage.TEMPORARY, BreachNature.AVAILABILITY_TEMPORARY),
+        c.SERVICE_PERMANENT: _service_down(facts, ServiceOutage.PERMANENT, BreachNature.AVAILABILITY_PERMANENT),
     }
     return tuple(k for k, applies in found.items() if applies)
+
+
+def _service_down(facts: BreachFacts, outage: ServiceOutage, nature: BreachNature) -> bool:
+    """An essential service down as the FG answered (service_effect); before that answer, from the nature."""
+    effect = facts.service_effect
+    if effect is None:
+        return nature in facts.nature
+    return effect.essential and effect.outage is outage
+
+
+def outage_hours(facts: BreachFacts) -> float | None:
+    """How long an essential service was (or is expected to be) down, when the FG gave it."""
+    effect = facts.service_effect
+    return effect.hours if effect is not None and effect.essential else None
 
 
 def harms(facts: BreachFacts) -> tuple[Harm, ...]:

@@ -122,13 +122,16 @@ _TEXTS: Mapping[FactorCode, Callable[[Assessment], str]] = {
         "Alleen tijdelijk niet beschikbaar: niets ingezien of gewijzigd, dus geen hoog risico "
         "(EDPB-richtsnoeren 01/2021, casus 2)."),
     FactorCode.TRUSTED_RECIPIENT: lambda a: (
-        "De ontvanger is betrouwbaar en heeft de gegevens verwijderd of teruggegeven: risico één stap lager "
-        "(EDPB-richtsnoeren 9/2022; AP)."),
+        "De ontvanger is bekend en betrouwbaar en heeft bevestigd de gegevens te hebben verwijderd of "
+        "teruggegeven: risico één stap lager (EDPB-richtsnoeren 01/2021 en 9/2022; AP)."),
     FactorCode.MALICIOUS_EXPOSURE: lambda a: (
         "Herleidbare gegevens in handen van iemand die opzettelijk handelt, met onbekende bedoelingen "
         "(EDPB-richtsnoeren 01/2021, casus 8)."),
     FactorCode.PROLONGED_UNAVAILABILITY: lambda a: (
         "Gegevens blijvend verloren of niet snel hersteld (EDPB-richtsnoeren 01/2021, casus 2)."),
+    FactorCode.ESSENTIAL_SERVICE_INTERRUPTED: lambda a: (
+        "Een essentiële dienst kon lang of helemaal niet worden verleend (AP-vraag 9.1; EDPB-richtsnoeren "
+        "01/2021, casus 2, en 9/2022: de duur en het gevolg van de onbeschikbaarheid bepalen het risico)."),
     FactorCode.ALTERED_DATA_MISUSED: lambda a: (
         "Gewijzigde gegevens kunnen onjuist of onrechtmatig zijn gebruikt (EDPB-richtsnoeren 9/2022: soort "
         "inbreuk)."),

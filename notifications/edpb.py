@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from incidents.assessment import BreachFacts, BreachNature, IncidentType, SubjectGroup
+from incidents.assessment import BreachFacts, BreachNature, IncidentType, Recipients, SubjectGroup
 from incidents.assessment.deadlines import as_utc, is_late
 from notifications import dutch
 from notifications import edpb_options as opt
@@ -160,8 +160,8 @@ def _breach_types(facts: BreachFacts) -> dict[str, Field]:
     """Fields 56-59 and 79: the sub-type of each C/I/A loss."""
     out: dict[str, Field] = {}
     if BreachNature.CONFIDENTIALITY in facts.nature:
-        out["field_56"] = _field("Type of confidentiality breach", "b" if facts.recipients.value == "none" else "a",
-                                 D, opt.F56)
+        seen = facts.recipients.received is not Recipients.NONE
+        out["field_56"] = _field("Type of confidentiality breach", "a" if seen else "b", D, opt.F56)
         p = facts.protection
         unintelligible = "a" if p.renders_unintelligible else ("c" if p.method.value == "none" else "b")
         out["field_57"] = _field("Was the data unintelligible or were individuals not identifiable?",

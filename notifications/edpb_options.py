@@ -93,7 +93,8 @@ DATA_TYPE: Mapping[DataCategory, str] = {
     DataCategory.CONTACT_DETAILS: "b", DataCategory.ADDRESS: "b", DataCategory.EMAIL: "b", DataCategory.PHONE: "b",
     DataCategory.BSN: "n", DataCategory.BUSINESS_REGISTRATION: "n", DataCategory.IDENTITY_DOCUMENT: "p",
     DataCategory.ACCESS_CREDENTIALS: "s", DataCategory.FINANCIAL_OTHER: "l", DataCategory.DEBTS: "l",
-    DataCategory.BENEFITS: "l", DataCategory.BANK_ACCOUNT: "q", DataCategory.CREDIT_CARD: "q",
+    DataCategory.BENEFITS: "l", DataCategory.INSURANCE: "l", DataCategory.BANK_ACCOUNT: "q",
+    DataCategory.CREDIT_CARD: "q",
     DataCategory.LOCATION: "o", DataCategory.CRIMINAL_DATA: "d", DataCategory.UNKNOWN: "t",
     DataCategory.PURCHASE_HISTORY: "r", DataCategory.ONLINE_BEHAVIOUR: "r",
 }

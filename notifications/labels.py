@@ -57,6 +57,7 @@ AP_CATEGORY: Mapping[DataCategory, str | None] = {
     DataCategory.FINANCIAL_OTHER: "Andere financiële gegevens",
     DataCategory.BANK_ACCOUNT: "Bankrekeningnummer / IBAN",
     DataCategory.CREDIT_CARD: "Creditcardgegevens",
+    DataCategory.INSURANCE: None,
     DataCategory.DEBTS: "Gegevens over (problematische) schulden",
     DataCategory.BENEFITS: "Gegevens over uitkering en/of schulden",
     DataCategory.IDENTITY_DOCUMENT: "(Kopieën van) paspoorten of andere legitimatiebewijzen",
@@ -79,6 +80,7 @@ AP_CATEGORY: Mapping[DataCategory, str | None] = {
 }
 
 AP_OTHER_CATEGORY: Mapping[DataCategory, str] = {
+    DataCategory.INSURANCE: "verzekeringsgegevens (polis, premie, dekking, schadeclaims)",
     DataCategory.JOB_TITLE: "functie(titel)",
     DataCategory.BUSINESS_REGISTRATION: "KvK- en btw-nummer (eenmanszaken en vof's)",
     DataCategory.CUSTOMER_REFERENCE: "klant-, opdracht-, offerte- en factuurnummers",
@@ -176,6 +178,7 @@ PLAIN_CATEGORY: Mapping[DataCategory, tuple[str, str]] = {
     DataCategory.FINANCIAL_OTHER: ("financiële gegevens", "financial details"),
     DataCategory.BANK_ACCOUNT: ("uw bankrekeningnummer", "your bank account number"),
     DataCategory.CREDIT_CARD: ("uw creditcardgegevens", "your credit card details"),
+    DataCategory.INSURANCE: ("gegevens over uw verzekering", "details of your insurance"),
     DataCategory.DEBTS: ("gegevens over schulden", "details of debts"),
     DataCategory.BENEFITS: ("gegevens over een uitkering", "details of benefits"),
     DataCategory.IDENTITY_DOCUMENT: ("(een kopie van) uw identiteitsbewijs", "(a copy of) your identity document"),

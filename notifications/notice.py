@@ -111,8 +111,14 @@ def _data(inputs: DraftInputs, k: int) -> tuple[str, ...]:
     facts = inputs.incident.facts
     if facts is None:
         return ()
-    ordinary = [labels.PLAIN_CATEGORY[c][k] for c in DataCategory if c in facts.data_categories]
-    special = [labels.PLAIN_SPECIAL[c][k] for c in SpecialCategory if c in facts.special_categories]
+    some = ("bij een deel van de betrokkenen", "for some of those affected")[k]
+
+    def shown(text: str, category: DataCategory | SpecialCategory) -> str:
+        everyone = all(category in g.all_categories for g in facts.groups)
+        return text if everyone else f"{text} ({some})"
+
+    ordinary = [shown(labels.PLAIN_CATEGORY[c][k], c) for c in DataCategory if c in facts.data_categories]
+    special = [shown(labels.PLAIN_SPECIAL[c][k], c) for c in SpecialCategory if c in facts.special_categories]
     return (*ordinary, *special)
 
 

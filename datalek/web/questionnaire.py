@@ -5,6 +5,7 @@ help (AP meldformulier, EDPB 9/2022), every problem shown at once, inventory pre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,8 @@ from incidents.model import Incident
 @dataclass(frozen=True, slots=True)
 class Question:
     key: str  # the facts field
-    kind: str  # multi | one | optional_one | subjects | count | hours | protection | tristate | flag | countries | text
+    kind: str  # multi | one | optional_one | groups | count | hours | protection | recipients | service | tristate
+    #            | flag | countries | text
     label: tuple[str, str]  # nl, en
     help: tuple[str, str]
     choices: tuple[str, ...] = ()
@@ -37,24 +39,20 @@ QUESTIONS: tuple[Question, ...] = (
     Q("incident_type", "one", ("Wat is er gebeurd (5.2)", "What happened (5.2)"),
       ("Kies de omschrijving van het AP-formulier die het beste past.", "The AP form's closest description."),
       _values(v.IncidentType)),
-    Q("data_categories", "multi", ("Soorten persoonsgegevens (6.1)", "Categories of personal data (6.1)"),
-      ("Alle soorten die (mogelijk) betrokken zijn; 'unknown' als het nog niet bekend is.",
-       "Every category (possibly) involved; 'unknown' if not known yet."), _values(v.DataCategory)),
-    Q("special_categories", "multi", ("Bijzondere persoonsgegevens (6.2, art. 9)", "Special categories (6.2, Art. 9)"),
-      ("Alleen als ze echt in de getroffen gegevens zitten.", "Only if they are in the affected data."),
-      _values(v.SpecialCategory)),
+    Q("groups", "groups", ("Getroffen groepen en hun gegevens (6.1, 6.2, 7.1, 7.3)",
+                           "Affected groups and their data (6.1, 6.2, 7.1, 7.3)"),
+      ("Eén blok per groep; tel iedereen in één groep (bijvoorbeeld 13 klanten met naam en e-mail, en 2 klanten "
+       "met ook gezondheidsgegevens). Aantal: exact (alleen minimum) of een bandbreedte, leeg als onbekend. "
+       "'unknown' als de soorten nog niet bekend zijn; een leeg blok wordt overgeslagen.",
+       "One block per group; count everyone in one group (for example 13 customers with name and e-mail, and 2 "
+       "customers with health data too). Number: exact (minimum only) or a range, empty if unknown. 'unknown' "
+       "if the categories are not known yet; an empty block is skipped.")),
     Q("credentials_access", "multi", ("Waar geven gelekte inloggegevens toegang toe?",
                                       "What do leaked credentials give access to?"),
       ("Alleen bij 'access_credentials': de gegevens achter het account (ENISA).",
        "Only with 'access_credentials': the data behind the account (ENISA)."), _values(v.DataCategory)),
-    Q("data_subjects", "subjects", ("Aantal betrokkenen (7.3)", "Number of data subjects (7.3)"),
-      ("Exact (alleen minimum) of een bandbreedte; leeg als onbekend.", "Exact (minimum only) or a range; "
-       "empty if unknown.")),
     Q("records", "count", ("Aantal records (6.3)", "Number of records (6.3)"),
       ("Leeg als onbekend.", "Empty if unknown.")),
-    Q("subject_groups", "multi", ("Groepen betrokkenen (7.1)", "Groups of data subjects (7.1)"),
-      ("Minderjarigen en kwetsbare groepen verhogen het risico.", "Minors and vulnerable groups raise the risk."),
-      _values(v.SubjectGroup)),
     Q("identifiability", "optional_one", ("Identificeerbaarheid (ENISA)", "Ease of identification (ENISA)"),
       ("Hoe makkelijk zijn de personen te herkennen? Leeg: niet beoordeeld, telt als maximaal.",
        "How easily are the people identified? Empty: not assessed, counted as maximum."),
@@ -67,8 +65,10 @@ QUESTIONS: tuple[Question, ...] = (
        "at rest does not protect data read through a valid (taken-over) account. The inventory only suggests; "
        "your answer counts."),
       _values(v.ProtectionMethod)),
-    Q("recipients", "one", ("Ontvangers", "Recipients"),
-      ("Wie heeft de gegevens (mogelijk) gekregen (EDPB 9/2022)?", "Who (may have) received the data?"),
+    Q("recipients", "recipients", ("Ontvangers", "Recipients"),
+      ("Wie heeft de gegevens (mogelijk) gekregen? Een bekende, betrouwbare ontvanger die bevestigt de gegevens te "
+       "hebben verwijderd, verlaagt het risico (EDPB 01/2021, 9/2022).", "Who (may have) received the data? A "
+       "known, trusted recipient who confirms deleting them lowers the risk (EDPB 01/2021, 9/2022)."),
       _values(v.Recipients)),
     Q("malicious", "flag", ("Kwade opzet", "Malicious intent"),
       ("Aanval, diefstal of opzettelijk misbruik.", "An attack, theft or deliberate misuse.")),
@@ -76,6 +76,11 @@ QUESTIONS: tuple[Question, ...] = (
       ("Kunnen de gegevens worden hersteld?", "Can the data be restored?")),
     Q("restore_hours", "hours", ("Uren tot herstel", "Hours until restored"), ("Bij beschikbaarheid.",
                                                                                "For availability.")),
+    Q("service_effect", "service", ("Gevolg voor de dienstverlening (9.1)", "Effect on services (9.1)"),
+      ("Kon een dienst tijdelijk of blijvend niet worden verleend, was die essentieel voor de betrokkenen (zorg, "
+       "betalingen), en hoe lang (uren)? Leeg: nog niet beantwoord.", "Could a service not be provided for a "
+       "while or for good, was it essential to the data subjects (care, payments), and for how long (hours)? "
+       "Empty: not answered yet."), _values(v.ServiceOutage)),
     Q("altered_data_misused", "flag", ("Gewijzigde gegevens misbruikt", "Altered data misused"),
       ("Alleen bij integriteit.", "Only with integrity.")),
     Q("cross_border", "flag", ("Grensoverschrijdend", "Cross-border"),
@@ -92,8 +97,10 @@ QUESTIONS: tuple[Question, ...] = (
                                           "Individual communication disproportionate (Art. 34(3)(c))"),
       ("Dan volgt een openbare mededeling.", "A public communication follows instead.")),
 )
-INVENTORY_FIELDS = frozenset({"data_categories", "special_categories", "subject_groups", "data_subjects", "records",
-                              "protection"})
+INVENTORY_FIELDS = frozenset({"groups", "records", "protection"})
+GROUP_CHOICES = {"subject_groups": _values(v.SubjectGroup), "data_categories": _values(v.DataCategory),
+                 "special_categories": _values(v.SpecialCategory)}
+_GROUP_KEY = re.compile(r"g(\d{1,2})\.[a-z_]+")  # g0.data_categories, g1.data_subjects_min, ...
 
 
 def _number(raw: str, key: str, errors: dict[str, str], cast: type[int] | type[float]) -> Any:
@@ -129,8 +136,30 @@ def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str,
         effective = {"yes": True, "no": False}.get(str(form.get("protection_effective", "")))
         return protection if effective is None or protection["method"] == "none" else {
             **protection, "effective": effective}
-    low = _number(str(form.get("data_subjects_min", "")), q.key, errors, int)
-    high = _number(str(form.get("data_subjects_max", "")), q.key, errors, int)
+    if q.kind == "recipients":
+        return {"received": raw or "none", "trusted": bool(form.get("recipients_trusted")),
+                "deletion_confirmed": bool(form.get("recipients_deletion_confirmed"))}
+    if q.kind == "service":
+        hours = _number(str(form.get("service_hours", "")), q.key, errors, float)
+        effect = {"outage": raw, "essential": bool(form.get("service_essential"))}
+        return None if not raw else effect if hours is None else {**effect, "hours": hours}
+    return _groups(form, getall, errors)
+
+
+def _groups(form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+    """The group blocks of the form (``g0.*``, ``g1.*``, ...), empty blocks skipped."""
+    found = []
+    for i in sorted({int(m.group(1)) for key in form if (m := _GROUP_KEY.fullmatch(str(key)))}):
+        group: dict[str, Any] = {k: [str(x) for x in getall(f"g{i}.{k}", [])] for k in GROUP_CHOICES}
+        group["data_subjects"] = _count(form, f"g{i}.data_subjects", errors)
+        if any(group.values()):
+            found.append(group)
+    return found
+
+
+def _count(form: Mapping[str, Any], key: str, errors: dict[str, str]) -> Any:
+    low = _number(str(form.get(f"{key}_min", "")), "groups", errors, int)
+    high = _number(str(form.get(f"{key}_max", "")), "groups", errors, int)
     if low is None and high is None:
         return None
     return low if high is None or high == low else {"min": low if low is not None else 0, "max": high}
@@ -142,12 +171,20 @@ def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
     answers = {q.key: _answer(q, form, form.getall, errors) for q in QUESTIONS}
     if not errors:
         for problem in core.problems(answers):
-            errors.setdefault(_field(problem.field), problem.problem)
+            key = _field(problem.field)
+            shown = problem.problem if key == problem.field else f"{_readable(problem.field)}: {problem.problem}"
+            errors[key] = f"{errors[key]}; {shown}" if key in errors else shown
     return answers, errors
 
 
 def _field(path: str) -> str:
     return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def _readable(path: str) -> str:
+    """``groups[1].data_subjects`` -> ``groep 2, data_subjects`` (the form numbers groups from 1)."""
+    m = re.fullmatch(r"groups\[(\d+)\]\.?(.*)", path)
+    return f"groep {int(m.group(1)) + 1}, {m.group(2)}" if m else path
 
 
 def starting_values(incident: Incident) -> tuple[dict[str, Any], frozenset[str]]:
@@ -165,7 +202,9 @@ def starting_values(incident: Incident) -> tuple[dict[str, Any], frozenset[str]]
 
 
 def _selected(value: Any) -> set[str]:
-    return set(value) if isinstance(value, list) else {value} if isinstance(value, str) else set()
+    if isinstance(value, list):
+        return {x for x in value if isinstance(x, str)}
+    return {value} if isinstance(value, str) else set()
 
 
 def view(values: Mapping[str, Any], *, lang: str) -> list[dict[str, Any]]:
@@ -174,10 +213,24 @@ def view(values: Mapping[str, Any], *, lang: str) -> list[dict[str, Any]]:
     out = []
     for q in QUESTIONS:
         value = values.get(q.key)
-        subjects = value if isinstance(value, Mapping) else {"min": value, "max": None}
         out.append({"key": q.key, "kind": q.kind, "label": q.label[index], "help": q.help[index],
                     "choices": [{"value": c, "label": i18n.choice(c, lang)} for c in q.choices],
-                    "value": value, "selected": _selected(value),
-                    "subjects": subjects,
+                    "value": value, "selected": _selected(value.get("received") if q.kind == "recipients"
+                                                          and isinstance(value, Mapping) else value),
+                    "groups": _group_blocks(value, lang) if q.kind == "groups" else [],
                     "countries": ", ".join(value) if q.kind == "countries" and value else ""})
     return out
+
+
+def _group_blocks(value: Any, lang: str) -> list[dict[str, Any]]:
+    """The recorded groups and one empty block to add a group."""
+    groups = [g for g in value if isinstance(g, Mapping)] if isinstance(value, list) else []
+    blocks = []
+    for i, g in enumerate([*groups, {}]):
+        count = g.get("data_subjects")
+        blocks.append({"index": i, "number": i + 1,
+                       "subjects": count if isinstance(count, Mapping) else {"min": count, "max": None},
+                       "fields": [{"key": k, "selected": set(g.get(k) or []),
+                                   "choices": [{"value": c, "label": i18n.choice(c, lang)} for c in choices]}
+                                  for k, choices in GROUP_CHOICES.items()]})
+    return blocks

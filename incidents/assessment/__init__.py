@@ -18,7 +18,8 @@ from .errors import (
     InvalidSetting,
     NaiveDatetime,
 )
-from .facts import BreachFacts, DpcAdjustment, Protection, SubjectCount
+from .facts import BreachFacts
+from .facts_parts import AffectedGroup, DpcAdjustment, Protection, RecipientFacts, ServiceEffect, SubjectCount
 from .risk_rules import Factor, FactorCode, RiskLevel
 from .severity import ApSeverity, Severity, SeverityLevel, assess_severity
 from .vocabulary import (
@@ -30,6 +31,7 @@ from .vocabulary import (
     Measure,
     ProtectionMethod,
     Recipients,
+    ServiceOutage,
     SpecialCategory,
     SubjectGroup,
 )
@@ -75,6 +77,7 @@ def assess(facts: BreachFacts, *, threshold: Threshold = DEFAULT_THRESHOLD) -> A
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "AffectedGroup",
     "ApSeverity",
     "Assessment",
     "AssessmentError",
@@ -97,10 +100,13 @@ __all__ = [
     "Proposal",
     "Protection",
     "ProtectionMethod",
+    "RecipientFacts",
     "Recipients",
     "RiskLevel",
     "Severity",
     "SeverityLevel",
+    "ServiceEffect",
+    "ServiceOutage",
     "SpecialCategory",
     "SubjectCount",
     "SubjectGroup",

@@ -18,11 +18,35 @@ def mapping(value: Any, field: str) -> Mapping[str, Any]:
     return value
 
 
+def is_annotation(key: Any) -> bool:
+    """Keys starting with ``_`` (``_comment``) are notes for people, ignored at every level of a document."""
+    return isinstance(key, str) and key.startswith("_")
+
+
+def without_annotations(d: Mapping[str, Any]) -> dict[str, Any]:
+    """The object without its annotation keys."""
+    return {k: v for k, v in d.items() if not is_annotation(k)}
+
+
 def reject_unknown(d: Mapping[str, Any], known: frozenset[str], prefix: str = "") -> None:
-    """Refuse keys we do not know, so a typo is an error rather than a silent default."""
-    unknown = sorted(set(d) - known)
+    """Refuse keys we do not know, so a typo is an error rather than a silent default; names every one."""
+    unknown = sorted(k for k in set(d) - known if not is_annotation(k))
     if unknown:
-        raise InvalidFacts(f"{prefix}{unknown[0]}", f"unknown field (known: {', '.join(sorted(known))})")
+        raise unknown_fields(unknown, known, prefix)
+
+
+def unknown_fields(unknown: list[str], known: frozenset[str], prefix: str = "") -> InvalidFacts:
+    """The error for keys we do not know, naming each and what is known."""
+    names = ", ".join(repr(k) for k in unknown)
+    hint = f"known: {', '.join(sorted(known))}; notes go in keys starting with '_'"
+    return InvalidFacts(f"{prefix}{unknown[0]}", f"unknown field{'s' * (len(unknown) > 1)} {names} ({hint})")
+
+
+def fields_of(value: Any, field: str, known: frozenset[str]) -> dict[str, Any]:
+    """Read a JSON object with only ``known`` keys, its annotations dropped."""
+    d = mapping(value, field)
+    reject_unknown(d, known, f"{field}.")
+    return without_annotations(d)
 
 
 def enum(value: Any, kind: type[E], field: str) -> E:

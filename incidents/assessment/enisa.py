@@ -44,6 +44,10 @@ CATEGORY_TYPE: Mapping[DataCategory, DataType] = {
     DataCategory.FINANCIAL_OTHER: DataType.FINANCIAL,
     DataCategory.BANK_ACCOUNT: DataType.FINANCIAL,
     DataCategory.CREDIT_CARD: DataType.FINANCIAL,
+    # ENISA's list (income, transactions, statements, investments, invoices) names no insurance data, but
+    # premiums, cover and claims give insight into a person's financial situation; merely being insured is the
+    # ENISA "no substantial insight" case: an 'insight' adjustment of -2 (as "merely a client of a bank").
+    DataCategory.INSURANCE: DataType.FINANCIAL,
     DataCategory.DEBTS: DataType.FINANCIAL,
     DataCategory.BENEFITS: DataType.FINANCIAL,
     DataCategory.CRIMINAL_DATA: DataType.SENSITIVE,

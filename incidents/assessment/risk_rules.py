@@ -1,8 +1,8 @@
 """Risk rules for the notify decision, as data: grounds that lower the risk and factors that raise it.
 
 Lowering: data unintelligible and intact (AP), prompt restore or a mere outage (EDPB 01/2021 cases 1, 2),
-a trusted recipient who deleted the data (EDPB 9/2022, AP). Raising: EDPB 9/2022 risk factors and the
-EDPB 01/2021 cases; each sets a minimum risk whatever the ENISA score.
+a trusted recipient who confirmed deleting the data (EDPB 01/2021, 9/2022, AP). Raising: EDPB 9/2022 risk
+factors and the EDPB 01/2021 cases; each sets a minimum risk whatever the ENISA score.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .facts import BreachFacts
-from .severity import Severity, restored_promptly
-from .vocabulary import BreachNature, DataCategory, Identifiability, Measure, Recipients, SubjectGroup
+from .facts_parts import AffectedGroup
+from .severity import QUICK_RESTORE_HOURS, Severity, restored_promptly
+from .vocabulary import BreachNature, DataCategory, Identifiability, Recipients, ServiceOutage, SubjectGroup
 
 
 class RiskLevel(StrEnum):
@@ -41,6 +42,7 @@ class FactorCode(StrEnum):
     TRUSTED_RECIPIENT = "trusted_recipient"
     MALICIOUS_EXPOSURE = "malicious_exposure"
     PROLONGED_UNAVAILABILITY = "prolonged_unavailability"
+    ESSENTIAL_SERVICE_INTERRUPTED = "essential_service_interrupted"
     ALTERED_DATA_MISUSED = "altered_data_misused"
     SPECIAL_DATA_AFFECTED = "special_data_affected"
     VULNERABLE_SUBJECTS_AFFECTED = "vulnerable_subjects_affected"
@@ -81,6 +83,8 @@ def _promptly_restored(facts: BreachFacts, risk: RiskLevel) -> tuple[RiskLevel, 
     """EDPB 01/2021 case 1: an outage repaired from a backup within hours, nothing disclosed or altered."""
     if facts.nature != {BreachNature.AVAILABILITY_TEMPORARY} or not restored_promptly(facts):
         return risk, None
+    if _essential_service_down(facts):
+        return risk, None
     hours = f"{facts.restore_hours:g} h"
     text = f"Only temporary unavailability, restored from a copy within {hours} (EDPB 01/2021 case 1)."
     return RiskLevel.UNLIKELY, Factor(FactorCode.PROMPTLY_RESTORED, text)
@@ -90,7 +94,7 @@ def _unavailability_only(facts: BreachFacts, risk: RiskLevel) -> tuple[RiskLevel
     """EDPB 01/2021 case 2: an outage alone, data neither disclosed nor altered, is no high risk by itself."""
     if facts.nature != {BreachNature.AVAILABILITY_TEMPORARY} or risk is not RiskLevel.HIGH:
         return risk, None
-    if _special_data(facts) or _vulnerable(facts):
+    if _special_data(facts) or _vulnerable(facts) or _essential_service_down(facts):
         return risk, None
     text = (
         "Only temporary unavailability: nothing disclosed or altered, so no high risk (EDPB 01/2021 case 2)."
@@ -99,10 +103,13 @@ def _unavailability_only(facts: BreachFacts, risk: RiskLevel) -> tuple[RiskLevel
 
 
 def _trusted_recipient(facts: BreachFacts, risk: RiskLevel) -> tuple[RiskLevel, Factor | None]:
-    """EDPB 9/2022 and AP: a trustworthy recipient who deleted or returned the data lowers the risk a step."""
+    """EDPB 01/2021, 9/2022 and AP: a trusted recipient who confirmed deleting the data lowers the risk a step."""
     if not _contained_by_trusted(facts) or risk is RiskLevel.UNLIKELY:
         return risk, None
-    text = "Recipient is trusted and deleted or returned the data: risk lowered one step (EDPB 9/2022; AP)."
+    text = (
+        "Known, trusted recipient confirmed deleting or returning the data: risk lowered one step "
+        "(EDPB 01/2021 cases 15-17; EDPB 9/2022; AP)."
+    )
     return list(RiskLevel)[risk.rank - 1], Factor(FactorCode.TRUSTED_RECIPIENT, text)
 
 
@@ -124,8 +131,7 @@ class Raiser:
 
 
 def _contained_by_trusted(f: BreachFacts) -> bool:
-    deleted = Measure.DATA_RETRIEVED_OR_DELETED in f.measures
-    return f.recipients is Recipients.TRUSTED and deleted and not f.malicious
+    return f.recipients.received is Recipients.KNOWN and f.recipients.contained and not f.malicious
 
 
 def _exposed(f: BreachFacts) -> bool:
@@ -159,10 +165,23 @@ def _vulnerable(f: BreachFacts) -> bool:
     return bool({SubjectGroup.MINORS, SubjectGroup.VULNERABLE} & f.subject_groups)
 
 
+def _essential_service_down(f: BreachFacts) -> bool:
+    """An essential service interrupted permanently, or longer than a quick restore (or for an unknown time)."""
+    e = f.service_effect
+    if e is None or not e.essential or e.outage is ServiceOutage.NONE:
+        return False
+    return e.outage is ServiceOutage.PERMANENT or e.hours is None or e.hours > QUICK_RESTORE_HOURS
+
+
 def _identity_data(f: BreachFacts) -> bool:
-    """Data to pose as the person: a national number, an ID document, or name + date of birth + address."""
-    direct = {DataCategory.BSN, DataCategory.IDENTITY_DOCUMENT} & f.data_categories
-    combination = {DataCategory.NAME, DataCategory.DATE_OF_BIRTH, DataCategory.ADDRESS} <= f.data_categories
+    """Data to pose as a person, in one group: a national number, an ID document, or name + date of birth +
+    address (spread over different people, the combination identifies no one)."""
+    return any(_identity_group(g) for g in f.groups)
+
+
+def _identity_group(g: AffectedGroup) -> bool:
+    direct = {DataCategory.BSN, DataCategory.IDENTITY_DOCUMENT} & g.data_categories
+    combination = {DataCategory.NAME, DataCategory.DATE_OF_BIRTH, DataCategory.ADDRESS} <= g.data_categories
     return bool(direct) or combination
 
 
@@ -184,6 +203,13 @@ RAISERS: tuple[Raiser, ...] = (
         _RISK,
         lambda f, s: _prolonged_unavailability(f),
         "Data permanently lost or not restored promptly (EDPB 01/2021 case 2).",
+    ),
+    Raiser(
+        FactorCode.ESSENTIAL_SERVICE_INTERRUPTED,
+        _RISK,
+        lambda f, s: _essential_service_down(f),
+        "An essential service could not be provided for long or at all (AP 9.1; EDPB 01/2021 case 2 and "
+        "9/2022: the duration and effect of unavailability decide the risk).",
     ),
     Raiser(
         FactorCode.ALTERED_DATA_MISUSED,

@@ -165,12 +165,15 @@ def _confidentiality(facts: BreachFacts) -> Score:
         return Score("cb.confidentiality", 0, "no loss of confidentiality")
     graded = {
         Recipients.NONE: (0.0, "exposed, no evidence of unlawful processing"),
-        Recipients.TRUSTED: (0.25, "disclosed to known, trusted recipient(s)"),
         Recipients.KNOWN: (0.25, "disclosed to a known number of recipients"),
         Recipients.UNKNOWN: (0.5, "disclosed to an unknown number of recipients or published"),
     }
-    score, reason = graded[facts.recipients]
-    return Score("cb.confidentiality", score, reason)
+    r = facts.recipients
+    score, reason = graded[r.received]
+    # ENISA grades by who received the data; trust and a confirmed deletion lower the risk in the decision
+    # (EDPB 01/2021, 9/2022), not this score.
+    said = [text for text, yes in (("trusted", r.trusted), ("deletion confirmed", r.deletion_confirmed)) if yes]
+    return Score("cb.confidentiality", score, reason + (f" ({', '.join(said)})" if said else ""))
 
 
 def _integrity(facts: BreachFacts) -> Score:

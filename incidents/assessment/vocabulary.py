@@ -48,9 +48,12 @@ class DataCategory(StrEnum):
     EMAIL = "email"
     PHONE = "phone"
     ACCESS_CREDENTIALS = "access_credentials"  # toegangs- of identificatiegegevens, account data
+    # Financial data (ENISA class "financial"), in three sets: bank/payment (bank_account, credit_card),
+    # insurance, and other financial data (financial_other, debts, benefits).
     FINANCIAL_OTHER = "financial_other"  # income, transactions, invoices
     BANK_ACCOUNT = "bank_account"
     CREDIT_CARD = "credit_card"
+    INSURANCE = "insurance"  # insurance policies, premiums, cover and claims (health claims: add 'health')
     DEBTS = "debts"
     BENEFITS = "benefits"  # uitkering
     IDENTITY_DOCUMENT = "identity_document"  # (copies of) passports and other ID documents, their numbers
@@ -108,9 +111,17 @@ class Recipients(StrEnum):
     """Who (may have) received the data; graded as ENISA grades loss of confidentiality."""
 
     NONE = "none"  # exposed, no evidence anyone accessed them (e.g. lost device)
-    TRUSTED = "trusted"  # known recipient(s) the controller can trust to delete (EDPB 9/2022, AP)
-    KNOWN = "known"  # a known number of identified recipients
+    KNOWN = "known"  # a known number of identified recipients (trusted or not: see RecipientFacts)
     UNKNOWN = "unknown"  # an unknown number of recipients, or published
+
+
+class ServiceOutage(StrEnum):
+    """Effect of the breach on a service (AP 9.1 "een essentiële dienst kan tijdelijk/permanent niet meer
+    worden verleend")."""
+
+    NONE = "none"
+    TEMPORARY = "temporary"
+    PERMANENT = "permanent"
 
 
 class Identifiability(StrEnum):
@@ -130,7 +141,7 @@ class DpcFactor(StrEnum):
     INDIVIDUALS = "individuals"  # increasing: minors, vulnerable groups, public figures
     INACCURACY = "inaccuracy"  # decreasing: data known to be invalid or outdated
     PUBLIC_AVAILABILITY = "public_availability"  # decreasing: public before the breach
-    NATURE = "nature"  # either way: what insight the data set gives (fraud, profiling, none)
+    INSIGHT = "insight"  # either way: what insight the data set gives (fraud, profiling, none); was "nature"
 
 
 class Measure(StrEnum):

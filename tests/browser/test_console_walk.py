@@ -134,8 +134,8 @@ async def fg(walk: Walk, token: str, path: str, tmp_path: Path) -> None:
     # the portal's data are encrypted at rest, but were read through taken-over accounts: it did not protect
     await page.select_option("select[name=protection]", "encrypted")
     await page.select_option("select[name=protection_effective]", "no")
-    await page.fill("input[name=data_subjects_min]", "1")
-    await page.fill("input[name=data_subjects_max]", "4")
+    await page.fill("input[name='g0.data_subjects_min']", "1")  # group 1: the inventory's customers
+    await page.fill("input[name='g0.data_subjects_max']", "4")
     await page.select_option("select[name=recipients]", "unknown")
     await page.select_option("select[name=identifiability]", "maximum")
     await page.check("input[name=malicious]")

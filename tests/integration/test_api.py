@@ -266,7 +266,7 @@ async def test_bad_input_is_a_json_4xx_never_a_500(site):
         assert expected in answer["error"], (path, answer)
     status, answer = await call(site, "fien", "PUT", f"{one}/facts",
                                 {"nature": ["sideways"], "records": "many", "colour": 1})
-    assert set(answer["problems"]) == {"nature[0]", "records", "colour"}  # every problem at once
+    assert set(answer["problems"]) == {"nature[0]", "records", "colour", "groups"}  # every problem at once
     assert site.status(iid) is S.DETECTED
 
 

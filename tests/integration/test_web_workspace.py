@@ -15,8 +15,8 @@ from tests.integration.test_web import HOUR, NOW, Site, detection
 
 FORM_FACTS = {  # the scenario's facts as the questionnaire posts them
     "nature": "confidentiality", "incident_type": "hacking_malware_phishing",
-    "data_categories": ["name", "address", "email", "phone", "access_credentials", "customer_reference"],
-    "subject_groups": "customers", "data_subjects_min": "1", "data_subjects_max": "4", "records": "4",
+    "g0.data_categories": ["name", "address", "email", "phone", "access_credentials", "customer_reference"],
+    "g0.subject_groups": "customers", "g0.data_subjects_min": "1", "g0.data_subjects_max": "4", "records": "4",
     "identifiability": "maximum", "protection": "none", "recipients": "unknown", "malicious": "1",
     "measures": ["contained", "credentials_reset"], "measures_description": "IP blocked; passwords reset.",
 }
@@ -129,7 +129,7 @@ async def test_the_questionnaire_offers_the_vocabulary_and_marks_inventory_prefi
     status, form = await page(desk, f"/incidents/{desk.inventoried}/facts", "ann")
     assert status == 200 and 'value="hacking_malware_phishing"' in form and 'value="credit_card"' in form
     marked = re.findall(r'<fieldset id="q-([a-z_]+)" class="[^"]*inventory', form)
-    assert {"data_categories", "protection"} <= set(marked) and "nature" not in marked
+    assert {"groups", "protection"} <= set(marked) and "nature" not in marked
     assert "uit de inventaris: bevestig" in form
     assert re.search(r'<option value="encrypted" selected>', form)  # shown, to be confirmed or corrected
 

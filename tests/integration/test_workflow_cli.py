@@ -55,7 +55,8 @@ def test_fg_walks_an_incident_from_detection_to_the_register(tmp_path):
     fg = datalek(tmp_path, "users", "add", "fien", "privacy_officer", "--token", token=admin).stdout.strip()
     assert fg and fg != admin
     template = json.loads(datalek(tmp_path, "incidents", "facts-template", ref, token=fg).stdout)
-    assert template["nature"] == ["confidentiality"] and "access_credentials" in template["data_categories"]
+    [group] = template["groups"]  # the inventory knows one group of customers
+    assert template["nature"] == ["confidentiality"] and "access_credentials" in group["data_categories"]
     early = datalek(tmp_path, "incidents", "confirm", ref, "--reason", "r", "--aware-at", "2026-11-20T10:00+01:00",
                     token=fg)
     assert early.returncode == 2 and "before the first detection" in early.stderr

@@ -6,11 +6,11 @@ from multidict import MultiDict
 
 from datalek.web.actions import BadInput
 from datalek.web.details import read_supplement
-from datalek.web.questionnaire import parse, starting_values
+from datalek.web.questionnaire import parse, starting_values, view
 from incidents.assessment import BreachFacts
 from tests.unit.notifications.conftest import scenario_incident
 
-BASE = {"nature": "confidentiality", "incident_type": "hacking_malware_phishing", "data_categories": "name",
+BASE = {"nature": "confidentiality", "incident_type": "hacking_malware_phishing", "g0.data_categories": "name",
         "recipients": "unknown"}
 
 
@@ -44,3 +44,47 @@ def test_the_supplement_keeps_the_confirmed_question_numbers():
     assert read_supplement({}).confirmed == frozenset()
     with pytest.raises(BadInput, match="alles is geen vraagnummer"):
         read_supplement({"confirmed": "5.3, alles"})
+
+
+def test_groups_are_posted_block_by_block_and_an_empty_block_is_skipped():
+    form = MultiDict([*posted().items(), ("g0.subject_groups", "customers"), ("g0.data_subjects_min", "13"),
+                      ("g0.data_categories", "email"), ("g1.subject_groups", "customers"),
+                      ("g1.data_subjects_min", "2"), ("g1.data_categories", "name"),
+                      ("g1.special_categories", "health"), ("g2.data_subjects_min", ""),
+                      ("g2.data_subjects_max", "")])
+    answers, errors = parse(form)
+    assert errors == {}
+    facts = BreachFacts.from_dict(answers)
+    counts = [(g.data_subjects.minimum, sorted(g.special_categories)) for g in facts.groups]
+    assert counts == [(13, []), (2, ["health"])]
+    assert facts.data_subjects.minimum == 15
+
+
+def test_every_problem_of_every_group_is_shown_with_its_group_number():
+    form = MultiDict([*posted().items(), ("g1.subject_groups", "customers"), ("g1.data_subjects_min", "9"),
+                      ("g1.data_subjects_max", "3")])
+    _, errors = parse(form)
+    assert "groep 2, data_categories: give at least one category" in errors["groups"]
+    assert "groep 2, data_subjects: need 0 <= min <= max" in errors["groups"]
+
+
+def test_recipient_facts_and_the_effect_on_services_are_asked():
+    answers, errors = parse(posted(recipients="known", recipients_trusted="1", recipients_deletion_confirmed="1"))
+    assert errors == {} and BreachFacts.from_dict(answers).recipients.contained
+    answers, errors = parse(posted(nature="availability_temporary", recipients="none", service_effect="temporary",
+                                   service_essential="1", service_hours="30"))
+    assert errors == {} and answers["service_effect"] == {"outage": "temporary", "essential": True, "hours": 30.0}
+    answers, errors = parse(posted(service_effect=""))
+    assert errors == {} and answers["service_effect"] is None  # not answered
+    _, errors = parse(posted(recipients="unknown", recipients_trusted="1"))
+    assert errors == {"recipients": "recipients.received: trusted/deletion_confirmed need received 'known'"}
+
+
+def test_the_form_shows_the_recorded_groups_and_one_empty_block():
+    values, marked = starting_values(scenario_incident())
+    assert "groups" in marked  # the inventory's categories and count: shown for confirmation
+    [groups] = [q for q in view(values, lang="nl") if q["key"] == "groups"]
+    assert [b["number"] for b in groups["groups"]] == [1, 2]
+    first = {f["key"]: f["selected"] for f in groups["groups"][0]["fields"]}
+    assert "access_credentials" in first["data_categories"] and "customers" in first["subject_groups"]
+    assert all(not f["selected"] for f in groups["groups"][1]["fields"])

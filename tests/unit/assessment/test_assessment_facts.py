@@ -57,7 +57,9 @@ def test_facts_file_round_trips_through_to_dict() -> None:
 def test_to_dict_gives_sorted_stable_values() -> None:
     d = BreachFacts.from_dict(FULL).to_dict()
     assert d["nature"] == ["availability_temporary", "confidentiality", "integrity"]
-    assert d["data_subjects"] == {"min": 120, "max": 400}
+    assert d["groups"] == [{"subject_groups": ["customers", "minors"], "data_subjects": {"min": 120, "max": 400},
+                            "data_categories": ["access_credentials", "bank_account", "business_registration",
+                                                "call_recording", "name"], "special_categories": ["health"]}]
     assert d["protection"] == {"method": "hashed", "state_of_the_art": True, "key_safe": False}
 
 
@@ -139,7 +141,7 @@ def test_24_online_data_are_expressible() -> None:
 BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"data_categories": ["name"]}, "nature", "required"),
     ({"nature": [], "data_categories": ["name"]}, "nature", "at least one"),
-    ({"nature": ["confidentiality"]}, "data_categories", "at least one category"),
+    ({"nature": ["confidentiality"]}, "groups", "at least one group"),
     ({"nature": ["leak"], "data_categories": ["name"]}, "nature[0]", "'leak' is not one of"),
     ({"nature": "confidentiality", "data_categories": ["name"]}, "nature", "expected a list"),
     ({"nature": ["confidentiality"], "data_categories": ["name"], "natrue": []}, "natrue", "unknown field"),
@@ -207,7 +209,7 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
             "dpc_adjustments": [{"factor": "public_availability", "steps": 1}],
         },
         "dpc_adjustments[0].steps",
-        "cannot move",
+        "factor 'public_availability' can only lower the score: steps -3..-1",
     ),
     (
         {
@@ -216,7 +218,7 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
             "dpc_adjustments": [{"factor": "volume", "steps": 5}],
         },
         "dpc_adjustments[0].steps",
-        "-3..-1 or 1..3",
+        "steps must be 1..3",
     ),
     (
         {
@@ -271,6 +273,6 @@ def test_problems_lists_every_problem_at_once_and_none_for_facts_from_dict_accep
     assert sorted(p.field for p in problems(bad)) == ["altered_data_misused", "countries", "nature", "recipients",
                                                       "records"]
     unreadable = {"nature": ["melted"], "records": "many", "colour": "red"}
-    assert sorted(p.field for p in problems(unreadable)) == ["colour", "nature[0]", "records"]
+    assert sorted(p.field for p in problems(unreadable)) == ["colour", "groups", "nature[0]", "records"]
     good = {"nature": ["confidentiality"], "data_categories": ["name"], "recipients": "known"}
-    assert problems(good) == () and BreachFacts.from_dict(good).recipients.value == "known"
+    assert problems(good) == () and BreachFacts.from_dict(good).recipients.received.value == "known"
