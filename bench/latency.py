@@ -285,6 +285,7 @@ def measure(bootstrap: str, broker_label: str, rate: float, args: argparse.Names
             observed: Observed) -> dict[str, Any]:
     prefix = f"lat{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as tmp, services.database(Path(tmp)) as (url, db_label):
+        services.migrate(url)
         extra = {"DATALEK_ALERTS__APPRISE_URLS": json.dumps([f"security=json://127.0.0.1:{receiver.port}/alerts"]),
                  "DATALEK_ALERTS__PLAN_INTERVAL": str(args.plan_interval)}
         worker = services.Worker(bootstrap=bootstrap, database_url=url, prefix=prefix, workdir=Path(tmp), **extra)

@@ -65,14 +65,27 @@ def database(workdir: Path) -> Iterator[tuple[str, str]]:
         admin.dispose()
 
 
+def migrate(url: str) -> None:
+    """Bring the schema up to date once, before any worker starts: two workers migrating one fresh database
+    at once race (SQLite: "table audit_log already exists")."""
+    from incidents.persistence import database as persistence
+
+    engine = persistence.make_engine(url)
+    try:
+        persistence.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 class Worker:
-    """`datalek run` as a subprocess with its log in a file (a pipe nobody reads would block it)."""
+    """`datalek run` as a subprocess with its log in a file (a pipe nobody reads would block it), on a database
+    that ``migrate`` brought up to date (the worker only checks the schema)."""
 
     def __init__(self, *, bootstrap: str, database_url: str, prefix: str, workdir: Path, name: str = "worker",
                  **extra: str) -> None:
         self.env = {**os.environ, "DATALEK_KAFKA__BOOTSTRAP": bootstrap, "DATALEK_DATABASE_URL": database_url,
                     "DATALEK_KAFKA__TOPIC_PREFIX": prefix, "DATALEK_KAFKA__APP_ID": prefix,
-                    "DATALEK_KAFKA__SESSION_TIMEOUT": "6", **extra}
+                    "DATALEK_KAFKA__SESSION_TIMEOUT": "6", "DATALEK_DATABASE_MIGRATE": "check", **extra}
         self.workdir, self.log = workdir, workdir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
