@@ -330,6 +330,8 @@ def measure(bootstrap: str, broker_label: str, rate: float, args: argparse.Names
                   [o.visible[h] - o.produced[h] for h in hosts if h in o.visible]),
             stage("incident recorded -> alert received",
                   [o.alerted(h)[0] - o.recorded[h] for h in hosts if o.alerted(h) and h in o.recorded]),
+            stage("incident visible -> alert received",
+                  [o.alerted(h)[0] - o.visible[h] for h in hosts if o.alerted(h) and h in o.visible]),
             stage("produced -> alert received", [o.alerted(h)[0] - o.produced[h] for h in hosts if o.alerted(h)]),
         ],
         "incidents_per_burst": sorted({per_asset.get(h, 0) for h in hosts}),
