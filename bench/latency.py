@@ -297,7 +297,7 @@ def measure(bootstrap: str, broker_label: str, rate: float, args: argparse.Names
             cpu0, load0 = worker.cpu_seconds(), services.load_average()
             hosts = asyncio.run(drive(bootstrap, prefix, observed, rate=rate, duration=args.duration,
                                       warmup=args.warmup, bursts_per_second=args.bursts_per_second,
-                                      settle=args.plan_interval + 120))
+                                      settle=args.plan_interval + 300))
             cpu = worker.cpu_seconds() - cpu0
             per_asset = poll.per_asset()
         except SystemExit as e:
