@@ -29,7 +29,7 @@ EXTERNAL_BROKER = os.environ.get("DATALEK_KAFKA__BOOTSTRAP")
 # no example database, no deadline on a shared 2-core machine); HYPOTHESIS_PROFILE=deep searches longer.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("deep", max_examples=2000, deadline=None,
+settings.register_profile("deep", deadline=None,  # and 20x the examples (tests.hostile.examples)
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 POSTGRES_URL = os.environ.get("DATALEK_DATABASE_URL")

@@ -26,6 +26,8 @@ from streams.parsers.base import (
 )
 
 MAX_DOCUMENT_CHARS = 64 * 1024 * 1024
+# what a mapper raises on a value of another type than documented (a number for a name, a list for a time)
+WRONG_SHAPE = (AttributeError, TypeError, ValueError, KeyError, IndexError, OverflowError)
 _CLOSER = {"{": "}", "[": "]"}
 
 Mapper = Callable[[Mapping[str, Any], ParseContext], dict[str, Any]]
@@ -57,11 +59,13 @@ def _mapped(record: Any, position: str, raw: str, context: ParseContext, mapper:
         return Rejected("record is not a JSON object", position, raw)
     try:
         event: Event = mapper(record, context)
+        return parsed(event, context=context, position=position, raw=raw)
     except Unparseable as e:
         return Rejected(str(e), position, raw)
     except RecursionError:  # decoded, but too deep to flatten
         return Rejected("record is nested too deeply to read", position, raw)
-    return parsed(event, context=context, position=position, raw=raw)
+    except WRONG_SHAPE as e:  # a field of another type or form than the vendor documents (fuzzed: issue 12)
+        return Rejected(f"record has a field of an unexpected type or form ({type(e).__name__})", position, raw)
 
 
 def records(document: Document, envelopes: tuple[str, ...] = ()) -> Iterator[tuple[str, Any, str]]:
