@@ -132,7 +132,8 @@ def decode(value: bytes | None, *, normaliser: Normalise | None = None) -> Itera
                        _text(value))
         return
     except ValueError as e:  # JSONDecodeError.msg says what was expected, never what was found
-        detail = f"{e.msg} at offset {e.pos}" if isinstance(e, json.JSONDecodeError) else "undecodable text"
+        detail = f"{e.msg.removesuffix(' at')} at offset {e.pos}" if isinstance(e, json.JSONDecodeError) \
+            else "undecodable text"  # "Unterminated string starting at" would read "... at at offset"
         yield Rejected(f"message is not valid JSON: {detail}", -1, _text(value))
         return
     items = data["events"] if isinstance(data, dict) and isinstance(data.get("events"), list) else [data]

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 MARKER = "Jan-Jansen-NL91ABNA0417164300"
@@ -213,3 +214,17 @@ def reason_problems(reason: str) -> list[str]:
     if len(reason) > MAX_REASON:
         problems.append(f"the reason has {len(reason)} characters")
     return problems
+
+
+def drawn(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
+    """A fixed sample of ``count`` values of ``strategy`` (derandomized: the same on every run), for tests
+    that cannot run Hypothesis themselves (one live worker per test)."""
+    found: list[Any] = []
+
+    @settings(max_examples=count, derandomize=True, database=None, phases=[Phase.generate], deadline=None)
+    @given(strategy)
+    def collect(value: Any) -> None:
+        found.append(value)
+
+    collect()
+    return found
