@@ -48,7 +48,21 @@ def wildcard_matcher(pattern: str, *, cased: bool = False, prefix: bool = False,
     if len(segments) == 1:
         only = segments[0][0]
         return lambda value: only.fullmatch(value) is not None
-    return _Chain(segments[0], tuple(segments[1:-1]), segments[-1])
+    return _shortcut(segments) or _Chain(segments[0], tuple(segments[1:-1]), segments[-1])
+
+
+def _shortcut(segments: list[Segment]) -> Matcher | None:
+    """One regex call for the common shapes (``*x*``, ``x*``, ``*x``): what a rule runs on every event."""
+    (head, head_len), (tail, tail_len) = segments[0], segments[-1]
+    middle = [rx for rx, length in segments[1:-1] if length]
+    if not head_len and not tail_len and len(middle) == 1:
+        needle = middle[0]
+        return lambda value: needle.search(value) is not None
+    if not middle and not tail_len:
+        return lambda value: head.match(value) is not None
+    if not middle and not head_len:
+        return lambda value: len(value) >= tail_len and tail.fullmatch(value, len(value) - tail_len) is not None
+    return None
 
 
 def _split(parts: list[object]) -> list[list[object]]:

@@ -53,6 +53,7 @@ def format_and_lines(draw: st.DrawFn) -> tuple[str, list[bytes]]:
 @example(("ecs", [b"[" * 50_000 + b"]" * 50_000]))
 @example(("syslog", [b"Dec 10 06:55:46 h sshd[1]: message repeated 99999999999999 times: [ Invalid user x ]"]))
 def test_parse_reads_every_hostile_line_and_the_good_line_after_it(case: tuple[str, list[bytes]]) -> None:
+    """`datalek parse` (streams.lines, the format's parser, the schema), then the rules over its events."""
     fmt, lines = case
     path = _written(b"\n".join([*lines, GOOD[fmt].encode()]) + b"\n")
     try:
@@ -64,6 +65,8 @@ def test_parse_reads_every_hostile_line_and_the_good_line_after_it(case: tuple[s
     rejected = [r for r in found if r["kind"] == "rejected"]
     assert not [(r["reason"], p) for r in rejected for p in reason_problems(r["reason"])]
     assert found[-1]["kind"] == "summary"  # a non-JSON line after an open "{" is part of that rejected document
+    events = [schema.to_event(r["event"]) for r in found if r["kind"] == "event"]
+    assert not isinstance(guard.detect(ENGINE, {}, events), schema.Rejected)  # the rules take what parse gives
 
 
 def _incidents(records: list[dict]) -> set[tuple[str, tuple[str, ...]]]:
