@@ -18,6 +18,7 @@ from typing import Any
 
 from incidents.errors import InvalidEvent
 from incidents.security_event import SCHEMA_VERSION, Outcome, SecurityEvent
+from streams import jsontext
 from streams.normalise import Normalised, default_normaliser
 
 # What is required of an event (README "Event schema (v1)"): a usable @timestamp, nothing else. The rest
@@ -123,7 +124,7 @@ def _timestamp(value: Any) -> datetime:
 def decode(value: bytes | None, *, normaliser: Normalise | None = None) -> Iterator[SecurityEvent | Rejected]:
     """Decode one Kafka message into events and rejections (bad JSON rejects the whole message)."""
     try:
-        data = json.loads(value or b"")
+        data = jsontext.loads(value or b"")  # strict UTF-8, no lone surrogates (streams.jsontext)
     except RecursionError:  # deeply nested arrays or objects: the decoder's recursion limit
         yield Rejected("message is nested too deeply to decode", -1, _text(value))
         return

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from streams import jsontext
 from streams.parsers.base import (
     Event,
     ParseContext,
@@ -180,7 +181,7 @@ def _complete_line(text: str) -> bool:
 def _decoded(buffer: list[str], position: str) -> Document | Rejected:
     text = "\n".join(buffer)
     try:
-        return Document(json.loads(text), position, text)
+        return Document(jsontext.loads(text), position, text)  # no lone surrogates (streams.jsontext)
     except ValueError as e:
         reason = e.msg if isinstance(e, json.JSONDecodeError) else "undecodable text"
         return Rejected(f"invalid JSON: {reason}", position, text)
