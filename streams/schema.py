@@ -18,6 +18,7 @@ from typing import Any
 
 from incidents.errors import InvalidEvent
 from incidents.security_event import SCHEMA_VERSION, Outcome, SecurityEvent
+from streams import jsontext
 from streams.normalise import Normalised, default_normaliser
 
 # What is required of an event (README "Event schema (v1)"): a usable @timestamp, nothing else. The rest
@@ -129,7 +130,7 @@ def decode(value: bytes | None, *, normaliser: Normalise | None = None,
            normalised: bool = False) -> Iterator[SecurityEvent | Rejected]:
     """Decode one Kafka message into events and rejections (bad JSON rejects the whole message)."""
     try:
-        data = json.loads(value or b"")
+        data = jsontext.loads(value or b"")  # strict UTF-8, no lone surrogates (streams.jsontext)
     except RecursionError:  # deeply nested arrays or objects: the decoder's recursion limit
         yield Rejected("message is nested too deeply to decode", -1, _text(value))
         return
@@ -138,7 +139,8 @@ def decode(value: bytes | None, *, normaliser: Normalise | None = None,
                        _text(value))
         return
     except ValueError as e:  # JSONDecodeError.msg says what was expected, never what was found
-        detail = f"{e.msg} at offset {e.pos}" if isinstance(e, json.JSONDecodeError) else "undecodable text"
+        detail = f"{e.msg.removesuffix(' at')} at offset {e.pos}" if isinstance(e, json.JSONDecodeError) \
+            else "undecodable text"  # "Unterminated string starting at" would read "... at at offset"
         yield Rejected(f"message is not valid JSON: {detail}", -1, _text(value))
         return
     items = data["events"] if isinstance(data, dict) and isinstance(data.get("events"), list) else [data]

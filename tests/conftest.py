@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,14 @@ from datalek.brokers import EmbeddedBroker
 from streams import plain_consumer
 
 EXTERNAL_BROKER = os.environ.get("DATALEK_KAFKA__BOOTSTRAP")
+
+# Hypothesis (the fuzz tests): "ci", the default, draws the same bounded examples on every run (reproducible,
+# no example database, no deadline on a shared 2-core machine); HYPOTHESIS_PROFILE=deep searches longer.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("deep", deadline=None,  # and 20x the examples (tests.hostile.examples)
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 POSTGRES_URL = os.environ.get("DATALEK_DATABASE_URL")
 
 

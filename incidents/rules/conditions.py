@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
+from incidents.rules.wildcards import wildcard_matcher
 from incidents.security_event import SecurityEvent
 
 Predicate: TypeAlias = Callable[[SecurityEvent], bool]
@@ -143,22 +144,6 @@ _SPECIAL = re.compile(r"[*?\\]")  # wildcards and escapes: not a plain value
 _WILDCARD = re.compile(r"(?<!\\)[*?]")
 
 
-def wildcard_regex(pattern: str) -> str:
-    """A regex for a Sigma-style wildcard pattern: ``*`` any run, ``?`` one character, ``\\`` escapes."""
-    out, escaped = [], False
-    for ch in pattern:
-        if escaped:
-            out.append(re.escape(ch))
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        else:
-            out.append({"*": ".*", "?": "."}.get(ch, re.escape(ch)))
-    if escaped:
-        out.append(re.escape("\\"))
-    return "".join(out)
-
-
 def _values_of(event: SecurityEvent, name: str) -> tuple[Any, ...]:
     value = event.get(name)
     if value is None:
@@ -222,16 +207,14 @@ def _text(cond: Field, wanted: str) -> Callable[[Any], bool]:
     if cond.op is Op.RE:
         rx = re.compile(wanted, flags)
         return lambda v: rx.search(str(v)) is not None
-    body = wildcard_regex(wanted)
     if cond.op is Op.EQ and not _WILDCARD.search(wanted) and "\\" not in wanted:
         if cond.cased:
             return lambda v: str(v) == wanted
         low = wanted.lower()
         return lambda v: str(v).lower() == low
-    pattern = {Op.EQ: f"{body}", Op.CONTAINS: f".*{body}.*", Op.STARTSWITH: f"{body}.*",
-               Op.ENDSWITH: f".*{body}"}[cond.op]
-    rx = re.compile(pattern, flags | re.DOTALL)
-    return lambda v: rx.fullmatch(str(v)) is not None
+    match = wildcard_matcher(wanted, cased=cond.cased, prefix=cond.op in (Op.CONTAINS, Op.ENDSWITH),
+                             suffix=cond.op in (Op.CONTAINS, Op.STARTSWITH))  # linear: no ".*a.*b.*" regex
+    return lambda v: match(str(v))
 
 
 def _compare(op: Op, wanted: Any) -> Callable[[Any], bool]:
@@ -263,11 +246,11 @@ def _cidr(text: str) -> Callable[[Any], bool]:
 
 
 def _keywords(cond: Keywords) -> Predicate:
-    needles = tuple(re.compile(f".*{wildcard_regex(k)}.*", re.IGNORECASE | re.DOTALL) for k in cond.values)
+    needles = tuple(wildcard_matcher(k, prefix=True, suffix=True) for k in cond.values)
 
     def check(event: SecurityEvent) -> bool:
         texts = [v for v in _strings(event.fields.values())]
-        return any(n.fullmatch(t) for n in needles for t in texts)
+        return any(n(t) for n in needles for t in texts)
 
     return check
 

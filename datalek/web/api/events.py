@@ -10,7 +10,6 @@ audit log (that is the breach record, and a webhook may post every second).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -20,6 +19,7 @@ from datalek.web.api.base import ApiError, ApiGuard, answer
 from datalek.web.console import Console
 from incidents.persistence.users import Scope
 from incidents.workflow import Actor
+from streams import jsontext
 from streams.http_events import EventProducer, StreamUnavailable, judge
 
 LOG = logging.getLogger("datalek.web.api")
@@ -61,7 +61,7 @@ class EventsApi:
     async def post(self, request: web.Request, person: Actor) -> web.Response:
         raw = await _body(request, self.max_bytes)
         try:
-            items = items_of(json.loads(raw))
+            items = items_of(jsontext.loads(raw))  # strict UTF-8, no lone surrogates
         except RecursionError:
             raise ApiError(400, "the body is nested too deeply") from None
         except (ValueError, UnicodeDecodeError):

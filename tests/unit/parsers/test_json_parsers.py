@@ -103,3 +103,13 @@ def test_ecs_sample_with_envelope_and_bad_records() -> None:
     assert [r.position for r in rejected] == ["ecs.jsonl:5", "ecs.jsonl:6", "ecs.jsonl:7#0",
                                               "ecs.jsonl:7#1", "ecs.jsonl:7#2"]
     assert rejected[-1].reason == "record is not a JSON object"
+
+
+def test_a_truncated_array_line_does_not_swallow_the_json_lines_after_it() -> None:
+    """Found by the fuzz tests (issue 12): "[", "[[[" or "[1,2," kept every later line in an open array."""
+    record = '{"a": 1}'
+    for broken in ("[", "[[[", "[1, 2,", '[{"a": 1}', "[\n[", f"[\n{record},"):
+        found = _documents(f"{broken}\n{record}\n{record}\n")
+        assert [d.value for d in found if isinstance(d, Document)] == [{"a": 1}, {"a": 1}], broken
+        assert isinstance(found[0], Rejected) and found[0].position == "in.json:1", broken
+    assert [d.value for d in _documents(f"[\n{record}\n") if isinstance(d, Document)] == [{"a": 1}]  # at the end
