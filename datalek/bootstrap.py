@@ -101,8 +101,7 @@ class Container:
                               replication_factor=k.replication_factor, session_timeout=k.session_timeout,
                               topics=self.topics(), engine=self.rule_engine(), raw_topics=self.raw_topics(),
                               normaliser=self.normaliser,
-                              raw_limits=RawLimits(line_bytes=self.settings.input.max_line_bytes),
-                              standby_replicas=k.standby_replicas)
+                              raw_limits=RawLimits(line_bytes=self.settings.input.max_line_bytes))
         app = build_app(config, self.handlers())
         a = self.settings.alerts
         add_alerting(app, queue=self.delivery_queue(), store=self.alert_store(), clock=utc_now,

@@ -26,7 +26,6 @@ class KafkaSettings(_Section):
     envelope_linger: float = 0.2  # seconds an ingest envelope waits for more events
     envelope_max_lag: float = 60.0  # event-time seconds an asset's envelope may lag the newest event read
     connect_timeout: float = 30.0  # seconds to wait for the broker at start-up
-    standby_replicas: int = 0  # workers that also keep a copy of each rule-state partition (faster failover, more CPU)
 
     @property
     def embedded(self) -> bool:
