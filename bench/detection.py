@@ -108,6 +108,7 @@ class Meter:
 
     def __init__(self, engine: Any, expected: int, result: Path) -> None:
         self.engine, self.expected, self.result = engine, expected, result
+        self.rules = engine.rules
         self.routed = self.copies = self.seen = self.detections = self.writes = 0
         self.start = 0.0
         self.finishing = False
