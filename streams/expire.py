@@ -1,9 +1,9 @@
 """Rule-state keys leave the table when their windows have passed (``incidents.rules.expiry``).
 
 Per by-key partition: its stream time (the newest event time applied there) and its keys filed by the
-minute they expire. The index is built from the table the first time a partition is seen in a consumer
-generation (so also after a restart, from the recovered table) and kept up to date from each batch's
-writes. Due keys are deleted in the batch that makes them due: Faust writes a tombstone to their
+minute they expire. The index is built from the table (one pass, every partition) the first time it is
+needed in a consumer generation (so also after a restart, from the recovered table) and kept up to date
+from each batch's writes. Due keys are deleted in the batch that makes them due: Faust writes a tombstone to their
 changelog partition, so a restarted worker does not restore them, and a compacted changelog drops them.
 """
 
@@ -33,17 +33,21 @@ class StreamExpiry:
 
     def observe(self, home: int, events: Iterable[SecurityEvent]) -> None:
         newest = max((int(e.timestamp.timestamp()) for e in events), default=None)
-        if newest is not None and newest > self.clock.get(home, newest - 1):
-            self.clock[home] = newest
+        if newest is not None:
+            self.clock[home] = max(newest, self.clock.get(home, newest))
 
     def _of(self, home: int) -> Expiry:
-        found = self.index.get(home)
-        if found is None:
-            found = self.index[home] = Expiry(self.rules)
+        if not self.index:  # one pass over the table files every partition's keys
+            self.index[home] = Expiry(self.rules)
             for key, value in list(self.table.items()):
-                if self._home(key) == home:
-                    found.file(key, unwrap(value)[0])
-        return found
+                at = self._home(key)
+                if at is not None:
+                    if at not in self.index:
+                        self.index[at] = Expiry(self.rules)
+                    self.index[at].file(key, unwrap(value)[0])
+        if home not in self.index:
+            self.index[home] = Expiry(self.rules)
+        return self.index[home]
 
     def _home(self, key: str) -> int | None:
         if key.startswith("@") or "|" not in key:
