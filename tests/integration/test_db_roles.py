@@ -96,9 +96,11 @@ def test_the_application_role_needs_no_ddl_and_cannot_rewrite_the_audit_log(app_
     assert upgraded.returncode == 0, upgraded.stderr
     execute(admin_url, *readme_grants(role=role, database_name=make_url(admin_url).database))
 
-    # no DDL: no new table (not even in public), no change to one, no dropping the audit log's trigger
+    # no DDL: no new table (not even in public), no change to one, no dropping the audit log's trigger; and the
+    # schema revision is read only
     for statement in ("CREATE TABLE extra (id integer)", "ALTER TABLE incidents ADD COLUMN extra integer",
-                      "DROP TRIGGER audit_log_append_only ON audit_log", "UPDATE alembic_version SET version_num = 'x'"):
+                      "DROP TRIGGER audit_log_append_only ON audit_log",
+                      "UPDATE alembic_version SET version_num = 'x'"):
         with pytest.raises(ProgrammingError, match="permission denied|must be owner"):
             execute(app_url, statement)
 
