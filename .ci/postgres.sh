@@ -3,7 +3,9 @@
 # which works as root in a container without systemd).
 #
 #   .ci/postgres.sh start    install if missing, start a cluster listening only on 127.0.0.1,
-#                            create role/database `datalek` (password `datalek`, CREATEDB);
+#                            create role/database `datalek` (password `datalek`, CREATEDB, CREATEROLE:
+#                            tests make throwaway databases, and an application role without DDL
+#                            rights in tests/integration/test_db_roles.py);
 #                            prints the SQLAlchemy URL on stdout
 #   .ci/postgres.sh stop     stop the cluster
 #   .ci/postgres.sh status   exit 0 and print the URL if it answers, else exit 3
@@ -135,9 +137,9 @@ cmd_start() {
 DO \$\$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ROLE') THEN
-    CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD';
+    CREATE ROLE $ROLE LOGIN CREATEDB CREATEROLE PASSWORD '$PASSWORD';
   ELSE
-    ALTER ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD';
+    ALTER ROLE $ROLE LOGIN CREATEDB CREATEROLE PASSWORD '$PASSWORD';
   END IF;
 END
 \$\$;

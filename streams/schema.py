@@ -4,6 +4,8 @@ Wire format (datalek event schema v1): a JSON object with ECS-style fields, nest
 {"action": ...}}``) or dotted (``{"event.action": ...}``). A message holds one event, or an envelope
 ``{"events": [...]}`` of many (cheaper per event on Kafka). Only ``@timestamp`` is required; every event
 is normalised (``streams.normalise``) here too, because other producers write straight to the topic.
+Control and bidi characters are removed from its text values here (``incidents.text.strip_controls``), once,
+so no display downstream meets them; a producer's message on the topic and a dead letter's payload keep them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from incidents.errors import InvalidEvent
 from incidents.security_event import SCHEMA_VERSION, Outcome, SecurityEvent
+from incidents.text import strip_controls
 from streams import jsontext
 from streams.normalise import Normalised, default_normaliser
 
@@ -70,7 +73,7 @@ def to_event(raw: Any, *, normaliser: Normalise | None = None, normalised: bool 
     else:
         flat = flatten(raw)
         _check_version(flat)
-        fields = (normaliser or default_normaliser())(flat).event
+        fields = (normaliser or default_normaliser())(_displayable(flat)).event
     timestamp = _timestamp(fields.get("@timestamp"))
     outcome = fields.get("event.outcome")
     return SecurityEvent(
@@ -91,6 +94,20 @@ def _check_version(fields: Mapping[str, Any]) -> None:
     version = fields.get("datalek.schema", SCHEMA_VERSION)
     if str(version) != str(SCHEMA_VERSION):
         raise InvalidEvent(f"datalek.schema: unsupported version (supported: {SCHEMA_VERSION})")
+
+
+def _displayable(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Text values, and text in lists (what rules group by and name as affected), without control or bidi
+    characters. Field names stay as they are: rules and displays name the fields they use."""
+    return {name: _stripped(value) for name, value in fields.items()}
+
+
+def _stripped(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [strip_controls(item) if isinstance(item, str) else item for item in value]
+    return value
 
 
 def _plain(value: Any) -> str | None:

@@ -190,3 +190,48 @@ def test_the_register_draft_is_markdown_by_default_json_or_csv_on_request_and_re
     html = datalek(tmp_path, "draft", ref, "--kind", "register", "--format", "html")
     assert html.returncode == 2 and "Traceback" not in html.stderr
     assert "the register entry is written as md | json | csv, not 'html'" in html.stderr
+
+
+def test_control_and_bidi_characters_in_event_names_never_reach_an_incident_or_the_cli(tmp_path):
+    """Events as a producer writes them to the events topic (an Intune lost-mode event and a DLP alert) with a
+    right-to-left override and an ANSI colour escape in host.name, user.name and file.name: the worker's edge
+    (guard.read_message, the schema) removes them, so the incident and every CLI view hold none, not even escaped."""
+    from datalek.rules import load_rules
+    from incidents.rules import Engine
+    from streams import guard
+    from streams.normalise import default_normaliser
+
+    rlo, red = "\u202e", "\x1b[31m"
+    events = [
+        {"@timestamp": "2026-11-20T09:00:00Z", "event": {"kind": "event", "category": ["host"], "type": ["change"],
+                                                         "action": "Enable lost mode", "id": "intune-1"},
+         "datalek": {"device": {"status": "lost"}}, "host": {"name": f"{rlo}ph-0017{red}"},
+         "user": {"name": f"medewerker3{rlo}@24online.nl"}},
+        {"@timestamp": "2026-11-20T09:05:00Z", "event": {"kind": "alert", "category": ["email"], "type": ["info"],
+                                                         "action": "dlp-match", "id": "dlp-1"},
+         "user": {"name": f"{red}medewerker2{rlo}"}, "file": {"name": f"klanten{rlo}xslx.exe"},
+         "email": {"to": {"address": ["j.jansen@gmail.com"]}}},
+    ]
+    message = json.dumps({"events": events}).encode()
+    valid, rejected = guard.read_message(message, limit=1 << 20, normaliser=default_normaliser())
+    assert not rejected and len(valid) == 2
+    detections = guard.detect(Engine(load_rules((), defaults=True), inventory=load_inventory(None)), {}, valid)
+    assert {d.rule_id for d in detections} == {"device.lost_or_stolen", "dlp.external_mail"}
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    database.upgrade(engine)
+    for d in detections:
+        services.record_detection(SqlUnitOfWork(database.session_factory(engine)), d, now=NOW,
+                                  correlation_window=HOUR, prefill=load_inventory().prefill)
+    engine.dispose()
+    listed = datalek(tmp_path, "incidents", "list", "--json")
+    found = {i["entity"]: i for i in map(json.loads, listed.stdout.splitlines())}
+    assert set(found) == {"host.name=ph-0017[31m", "user.name=[31mmedewerker2"}
+    assert found["host.name=ph-0017[31m"]["asset"] == "werkplekken"  # ph-*: the override no longer hides the name
+    outputs = [listed.stdout, datalek(tmp_path, "incidents", "list").stdout]
+    for incident in found.values():
+        shown = datalek(tmp_path, "incidents", "show", incident["id"][:8], "--json")
+        outputs += [shown.stdout, datalek(tmp_path, "incidents", "show", incident["id"][:8]).stdout]
+        if incident["entity"].startswith("user.name"):
+            assert json.loads(shown.stdout)["affected"] == {"users": ["[31mmedewerker2"], "files": ["klantenxslx.exe"]}
+    for output in outputs:  # json.dumps writes them as \u202e and \u001b; the table shows them as such escapes
+        assert not [text for text in ("\x1b", rlo, "\\u001b", "\\u202e") if text in output], output

@@ -52,7 +52,7 @@ def test_control_characters_from_log_lines_never_reach_the_terminal(tmp_path: Pa
     result = invoke(str(log), "--format", "syslog", "--year", "2023")
     assert result.exit_code == 0
     assert not any(char in result.stdout for char in "\x1b\x07\r\u202e")
-    assert "\\u001b[2Jroot\\u0007" in result.stdout  # inside the event's JSON
+    assert '"user.name": "[2Jroot"' in result.stdout  # the event as the rules see it: controls removed (schema)
     assert "\\u001b]0;owned\\u0007 not an sshd message" in result.stdout  # the rejected raw line
     assert "skipped  ev\\u001b(0il 1 line(s)" in result.stdout
 

@@ -103,3 +103,33 @@ def test_rejection_reasons_name_the_field_and_problem_never_the_value(value):
     assert not valid and len(rejected) == 1
     assert PERSONAL not in rejected[0].reason and "jan" not in rejected[0].reason
     assert PERSONAL in str(rejected[0].payload)  # the payload stays in the dead-letter record
+
+
+HOSTILE = "\u202e\x1b[31mlt-0042\x1b[0m\u2066"
+
+
+def test_control_and_bidi_characters_are_removed_from_event_text_where_events_enter():
+    raw = {**GOOD, "user": {"name": f"jan\u200f{HOSTILE}"}, "host": {"name": HOSTILE},
+           "datalek": {"schema": 1, "asset": f"klant\x85portaal{HOSTILE}"},
+           "file": {"name": ["a\u202ecod.exe", 7, {"x": "\x1b"}]}, "message": "Failed\tpassword\r\nfor jan"}
+    kept = json.loads(json.dumps(raw))
+    event = schema.to_event(raw)
+    assert (event.user, event.host, event.asset) == ("jan[31mlt-0042[0m", "[31mlt-0042[0m",
+                                                     "klant portaal[31mlt-0042[0m")
+    assert event.get("user.name") == event.user and event.get("host.name") == event.host
+    assert event.get("file.name") == ["acod.exe", 7, {"x": "\x1b"}]  # text in lists; deeper shapes are not shown
+    assert event.get("message") == "Failed password  for jan"
+    assert raw == kept  # the payload as received (a dead letter's) is not touched
+
+
+def test_an_event_without_id_keeps_the_id_of_its_text_as_received():
+    plain = {k: v for k, v in GOOD.items() if k != "event"} | {"user": {"name": "jan"}}
+    hostile = plain | {"user": {"name": "ja\u202en"}}
+    assert schema.to_event(hostile).user == schema.to_event(plain).user == "jan"
+    assert schema.to_event(hostile).id == schema.event_id(schema.flatten(hostile)) != schema.to_event(plain).id
+
+
+def test_a_rejected_event_keeps_its_control_characters_in_the_dead_letter_payload():
+    bad = {**GOOD, "@timestamp": "nope", "user": {"name": HOSTILE}}
+    [item] = schema.decode(schema.encode_envelope([bad]))
+    assert isinstance(item, schema.Rejected) and item.payload["user"]["name"] == HOSTILE

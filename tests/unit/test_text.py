@@ -6,7 +6,7 @@ import io
 import pytest
 
 from incidents import register
-from incidents.text import spreadsheet_cell, visible
+from incidents.text import spreadsheet_cell, strip_controls, visible
 
 
 @pytest.mark.parametrize("raw, shown", [
@@ -41,3 +41,31 @@ def test_markdown_text_keeps_links_emphasis_html_and_cell_breaks_literal():
     assert markdown_text("a|b [x](http://e) *y* <img> `c` _d_ \\") == (
         r"a\|b \[x\](http://e) \*y\* \<img\> \`c\` \_d\_ \\")
     assert markdown_text("one\ntwo\x1b[2J") == r"one\\u000atwo\\u001b\[2J"  # renders as one\u000atwo...
+
+
+C0 = [chr(c) for c in range(0x20)]
+C1 = [chr(c) for c in range(0x80, 0xA0)]
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
+        "\u061c"]
+SPACED = ["\t", "\n", "\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("kind, chars", [("C0", C0), ("DEL", ["\x7f"]), ("C1", C1), ("bidi", BIDI),
+                                         ("line and paragraph separators", ["\u2028", "\u2029"])])
+def test_every_control_and_bidi_character_is_removed(kind, chars):
+    for char in chars:
+        stripped = strip_controls(f"lt{char}0042")
+        assert stripped == ("lt 0042" if char in SPACED else "lt0042"), (kind, hex(ord(char)))
+
+
+def test_an_ansi_escape_loses_its_escape_and_an_override_no_longer_reorders():
+    assert strip_controls("srv\x1b[31mred\x1b[0m") == "srv[31mred[0m"
+    assert strip_controls("invoice\u202egpj.exe") == "invoicegpj.exe"
+    assert strip_controls("\u2066jan\u2069\u200f") == "jan"
+
+
+@pytest.mark.parametrize("text", ["klantportaal", "Jan Jänssen", "محمد", "שרה", "日本語", "emoji 👩‍💻",
+                                  "zero\u200bwidth\u200cnon\u200djoiner", "nbsp\u00a0soft\u00adhyphen", "€ ÿ",
+                                  "\ud800lone", ""])
+def test_text_without_controls_is_returned_unchanged(text):
+    assert strip_controls(text) == text
