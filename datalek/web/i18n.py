@@ -91,6 +91,29 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "title": ("omschrijving", "title"), "opened": ("geopend", "opened"), "asset": ("systeem", "asset"),
     "rules": ("regels", "rules"), "events": ("gebeurtenissen", "events"),
     "severity_hints": ("ernst-hints", "severity hints"), "no_incidents": ("Geen incidenten.", "No incidents."),
+    "moment_opened": ("geopend", "opened"), "moment_last_activity": ("laatste activiteit", "last activity"),
+    "moment_became_aware": ("kennisname (bekend sinds)", "became aware"), "moment_decided": ("besloten", "decided"),
+    "moment_reported": ("gemeld bij de AP", "reported to the AP"),
+    "moment_subjects_informed": ("betrokkenen geïnformeerd", "data subjects informed"),
+    "moment_closed": ("gesloten", "closed"), "what": ("wat", "what"),
+    "clocks": ("Termijnen", "Clocks"), "started": ("gestart", "started"), "deadline_at": ("termijn", "deadline"),
+    "state": ("stand", "state"),
+    "clock_art33": ("Art. 33 AVG: melden bij de AP binnen 72 uur", "Art. 33: notify the AP within 72 hours"),
+    "clock_art34": ("Art. 34 AVG: betrokkenen informeren (interne streeftermijn)",
+                    "Art. 34: inform data subjects (internal target)"),
+    "entity": ("betrokken entiteit", "entity"), "breach_types": ("soort inbreuk", "breach types"),
+    "evidence": ("bewijs", "evidence"), "detections": ("detecties", "detections"),
+    "by_reference": ("bewaard als verwijzing", "kept by reference"), "follows": ("volgt op", "follows"),
+    "inventory": ("inventaris", "inventory"), "delay": ("reden van de vertraging", "reason for the delay"),
+    "no_affected": ("De gebeurtenissen noemen geen getroffen accounts, gebruikers of bestanden.",
+                    "The events name no affected accounts, users or files."),
+    "accounts_taken_over": ("overgenomen accounts", "accounts taken over"), "users": ("gebruikers", "users"),
+    "files": ("bestanden", "files"), "records": ("records", "records"),
+    "as_reported": ("zoals de gebeurtenissen ze melden", "as the events report them"),
+    "ap_question": ("AP-vraag", "AP question"), "full_assessment": ("volledige beoordeling", "full assessment"),
+    "assessed_later": ("Beoordeling volgt zodra de feiten zijn vastgelegd.", "Assessed once the facts are recorded."),
+    "audit_when": ("wanneer (UTC)", "when (UTC)"), "audit_who": ("wie", "who"), "audit_action": ("actie", "action"),
+    "audit_from": ("van", "from"), "audit_to": ("naar", "to"), "audit_why": ("waarom", "why"),
 }
 
 
@@ -177,6 +200,8 @@ CHOICES_NL = {  # Dutch labels of the vocabulary's values (AP meldformulier word
     "restored_from_backup": "back-up teruggezet",
     "vulnerability_fixed": "kwetsbaarheid verholpen", "monitoring": "extra monitoring",
     "police_report": "aangifte gedaan",
+    "availability": "beschikbaarheid",  # the detections' breach types and severity hints
+    "low": "laag", "medium": "gemiddeld", "high": "hoog", "very_high": "zeer hoog",
 }
 
 

@@ -3,6 +3,7 @@ questionnaire, the decision with its proposal, the report, drafts; Dutch first, 
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -12,6 +13,7 @@ from datalek.web import build_web_app
 from incidents import services
 from incidents.persistence.rows import AuditRow
 from tests.integration.test_web import HOUR, NOW, Site, detection
+from tests.unit.notifications.test_notifications_dutch import english_words, visible_html
 
 FORM_FACTS = {  # the scenario's facts as the questionnaire posts them
     "nature": "confidentiality", "incident_type": "hacking_malware_phishing",
@@ -81,6 +83,32 @@ async def test_the_page_opens_with_state_clock_and_the_steps_of_the_role_in_dutc
     assert "70h 00m left" in await english.text() and english.cookies["datalek_lang"].value == "en"
     _, remembered = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert 'lang="en"' in remembered and "What you can do now" in remembered
+
+
+def _readable(body):
+    """The page as the FG reads it, without the stored data shown as they are (facts, decision, audit trail, the
+    raw assessment) and without the ENISA components, whose reasons the core writes in English (not yet done)."""
+    for start, end in (('<ul id="components">', "</ul>"), ("<details>", "</details>"),
+                       ("<h2>Audittrail</h2>", "</table>"), ("<h2>Besluit</h2>", "</section>")):
+        before, _, rest = body.partition(start)
+        body = before + rest.partition(end)[2] if rest else body
+    facts = body.index("<h2>Feiten vastleggen (vragenlijst)</h2>")
+    return visible_html(body[:facts] + body[body.index("</section>", facts):])
+
+
+@pytest.mark.asyncio
+async def test_the_fg_reads_the_proposal_rationale_timeline_and_clocks_in_dutch(desk):
+    assert (await post(desk, f"/incidents/{desk.plain}/facts", "fien", FORM_FACTS))[0] == 303
+    _, body = await page(desk, f"/incidents/{desk.plain}", "fien")
+    proposal = visible_html("<body>" + body[body.index('id="proposal"'):body.index('id="actions"')])
+    assert "risico: risico (melden aan de AP)" in " ".join(proposal.split())
+    assert "ENISA-ernst 2.0 (gemiddeld)" in proposal and "ENISA-methode (2013): ernst = DPC × EI + CB" in proposal
+    assert "Herleidbare gegevens in handen van iemand die opzettelijk handelt" in proposal  # the draft's text
+    assert "Art. 33 AVG: melden bij de AP binnen 72 uur" in body and "kennisname (bekend sinds)" in body
+    title = body.partition("<h1>")[2].partition("</h1>")[0]  # the rule's title as stored: data, not our text
+    assert english_words(_readable(body).replace(unescape(title), "").replace("portal", "")) == set()  # asset
+    english = await (await desk.client.get(f"/incidents/{desk.plain}?lang=en", headers=desk.auth("fien"))).text()
+    assert "ENISA severity 2 (medium) reaches" in english and "notify the AP within 72 hours" in english
 
 
 @pytest.mark.asyncio
