@@ -103,18 +103,21 @@ GROUP_CHOICES = {"subject_groups": _values(v.SubjectGroup), "data_categories": _
 _GROUP_KEY = re.compile(r"g(\d{1,2})\.[a-z_]+")  # g0.data_categories, g1.data_subjects_min, ...
 
 
-def _number(raw: str, key: str, errors: dict[str, str], cast: type[int] | type[float]) -> Any:
+def _number(raw: str, key: str, errors: dict[str, str] | None, cast: type[int] | type[float]) -> Any:
+    """The number, or (not a number) the text kept for the form with an error; ``errors`` None: no answer."""
     text = raw.strip()
     if not text:
         return None
     try:
         return cast(text)
     except ValueError:
+        if errors is None:
+            return None
         errors[key] = "geef een getal / give a number"
         return text
 
 
-def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> Any:
+def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str, str] | None) -> Any:
     raw = str(form.get(q.key, ""))
     if q.kind == "multi":
         return [str(x) for x in getall(q.key, [])]
@@ -146,7 +149,7 @@ def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str,
     return _groups(form, getall, errors)
 
 
-def _groups(form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+def _groups(form: Mapping[str, Any], getall: Any, errors: dict[str, str] | None) -> list[dict[str, Any]]:
     """The group blocks of the form (``g0.*``, ``g1.*``, ...), empty blocks skipped."""
     found = []
     for i in sorted({int(m.group(1)) for key in form if (m := _GROUP_KEY.fullmatch(str(key)))}):
@@ -157,7 +160,7 @@ def _groups(form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> lis
     return found
 
 
-def _count(form: Mapping[str, Any], key: str, errors: dict[str, str]) -> Any:
+def _count(form: Mapping[str, Any], key: str, errors: dict[str, str] | None) -> Any:
     low = _number(str(form.get(f"{key}_min", "")), "groups", errors, int)
     high = _number(str(form.get(f"{key}_max", "")), "groups", errors, int)
     if low is None and high is None:
@@ -169,11 +172,14 @@ def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """(facts JSON, errors by field): every problem at once, from the form and from the core's checks."""
     errors: dict[str, str] = {}
     answers = {q.key: _answer(q, form, form.getall, errors) for q in QUESTIONS}
-    if not errors:
-        for problem in core.problems(answers):
-            key = _field(problem.field)
-            shown = problem.problem if key == problem.field else f"{_readable(problem.field)}: {problem.problem}"
-            errors[key] = f"{errors[key]}; {shown}" if key in errors else shown
+    unreadable = frozenset(errors)  # not a number: the core checks everything else, those read as not given
+    checked = {q.key: _answer(q, form, form.getall, None) for q in QUESTIONS} if errors else answers
+    for problem in core.problems(checked):
+        key = _field(problem.field)
+        if key in unreadable:
+            continue
+        shown = problem.problem if key == problem.field else f"{_readable(problem.field)}: {problem.problem}"
+        errors[key] = f"{errors[key]}; {shown}" if key in errors else shown
     return answers, errors
 
 

@@ -164,16 +164,15 @@ async def test_the_questionnaire_offers_the_vocabulary_and_marks_inventory_prefi
 
 @pytest.mark.asyncio
 async def test_the_questionnaire_shows_every_problem_at_once_and_records_nothing_until_valid(desk):
-    bad = {**FORM_FACTS, "nature": [], "records": "veel", "countries": "Belgie", "altered_data_misused": "1"}
+    bad = {**FORM_FACTS, "nature": [], "records": "veel", "countries": "Belgie", "altered_data_misused": "1",
+           "g0.data_subjects_max": "vier"}
     status, body = await post(desk, f"/incidents/{desk.plain}/facts", "ann", bad)
     fields = set(re.findall(r'class="error" data-field="([a-z_]+)"', body))
-    assert status == 422 and fields == {"records"}  # a value that is not a number is reported first ...
-    del bad["records"]
-    status, body = await post(desk, f"/incidents/{desk.plain}/facts", "ann", bad)
-    fields = set(re.findall(r'class="error" data-field="([a-z_]+)"', body))
-    assert status == 422 and fields == {"nature", "recipients", "altered_data_misused", "countries"}  # ... then every
-    # check of the core together
-    assert 'value="BELGIE"' in body and re.search(r'value="access_credentials" checked', body)  # answers kept
+    # values that are not numbers and every check of the core, in one answer
+    assert status == 422 and fields == {"records", "groups", "nature", "recipients", "altered_data_misused",
+                                        "countries"}
+    assert 'value="BELGIE"' in body and 'value="veel"' in body  # answers kept, the unreadable ones too
+    assert re.search(r'value="access_credentials" checked', body)
     assert trail(desk, desk.plain)[-1][1] == "status.changed"  # nothing recorded
 
 
