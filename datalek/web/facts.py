@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from datalek.web import questionnaire
+from datalek.web import i18n, questionnaire
 from datalek.web.console import REF, Console, user
 from incidents import services
 from incidents import workflow as wf
@@ -45,7 +45,8 @@ class Facts:
                 step=lambda i, a: wf.record_facts(i, facts, at=now, actor=a))
         except IncidentError as e:
             status = 403 if isinstance(e, wf.NotPermitted) else 422
-            return self.c.page("problem", {"problem": str(e), "ref": ref}, status=status)
+            return self.c.page("problem", {"problem": str(e), "kind": i18n.refusal(e, self.c.lang()), "ref": ref},
+                               status=status)
         raise web.HTTPSeeOther(f"/incidents/{incident.id}")
 
 

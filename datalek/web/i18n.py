@@ -142,6 +142,27 @@ FACTORS = {  # the rationale's stable codes (incidents.assessment.risk_rules.Fac
 }
 
 
+REFUSALS = {  # why a step was not taken, by the kind of refusal (the exception's class name); detail follows
+    "NotPermitted": ("Uw rol mag deze stap niet zetten.", "Your role may not take this step."),
+    "IllegalTransition": ("Deze stap kan niet in de huidige status van het incident.",
+                          "This step is not possible in the incident's current state."),
+    "MissingInformation": ("Deze stap mist een verplicht gegeven.", "This step lacks something it needs."),
+    "DecisionIncomplete": ("Het besluit is niet volledig.", "The decision is incomplete."),
+    "DelayReasonRequired": ("Na 72 uur is de reden van de vertraging verplicht (art. 33 lid 1 AVG).",
+                            "After 72 hours the reason for the delay is required (Art. 33(1))."),
+    "ConcurrentUpdate": ("Iemand anders heeft het incident net gewijzigd: open het opnieuw en probeer het nog eens.",
+                         "Someone else just changed the incident: open it again and retry."),
+}
+INPUT = ("Een ingevulde waarde is niet geldig.", "A value you entered is not valid.")
+
+
+def refusal(e: Exception, lang: str) -> str:
+    """The kind of refusal in the page's language; the exact reason (the core's, English) is shown below it."""
+    names = [k.__name__ for k in type(e).__mro__]
+    pair = next((REFUSALS[n] for n in names if n in REFUSALS), INPUT)
+    return pair[LANGUAGES.index(lang)]
+
+
 def choose(query: str | None, cookie: str | None) -> str:
     for candidate in (query, cookie):
         if candidate in LANGUAGES:

@@ -124,6 +124,7 @@ async def test_the_clock_is_highlighted_under_24_hours_and_when_overdue(desk, ho
 async def test_an_analyst_cannot_decide_and_sees_the_same_refusal_as_the_cli(desk):
     status, body = await post(desk, f"/incidents/{desk.plain}/act/decide", "ann", {"choice": "accept"})
     assert status == 403 and "role analyst may not move an incident to decided" in body
+    assert "Uw rol mag deze stap niet zetten." in body  # the kind of refusal in Dutch, the exact reason below
     assert ("ann", "status.changed", "decided") not in trail(desk, desk.plain)
 
 
@@ -134,7 +135,7 @@ async def test_confirm_takes_the_awareness_time_in_amsterdam_and_refuses_the_fut
     future = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "2026-12-24T09:00"})
     assert future[0] == 422 and "in the future" in future[1]
     garbled = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "gisteren"})
-    assert garbled[0] == 422 and "is not a time" in garbled[1]
+    assert garbled[0] == 422 and "is not a time" in garbled[1] and "Een ingevulde waarde is niet geldig." in garbled[1]
     early = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "2026-11-20T08:00"})
     assert early[0] == 422 and "before the first detection" in early[1]
     ok = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "2026-11-20T08:00",
@@ -191,7 +192,7 @@ async def test_the_fg_decides_after_seeing_the_proposal_overrides_only_with_a_re
     _, decided = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert steps(decided) == ["facts", "report", "close"] and 'required></textarea>' in decided  # delay reason
     late = await post(desk, f"/incidents/{desk.plain}/act/report", "fien", {"meldnummer": "M-1"})
-    assert late[0] == 422 and "delay" in late[1].lower()
+    assert late[0] == 422 and "delay" in late[1].lower() and "reden van de vertraging verplicht" in late[1]
     filed = await post(desk, f"/incidents/{desk.plain}/act/report", "fien",
                        {"meldnummer": "M-1", "delay_reason": "forensisch onderzoek liep uit"})
     assert filed[0] == 303
