@@ -8,7 +8,7 @@ from typing import Any
 from datalek.web import i18n
 from incidents.assessment import assess, deadlines
 from incidents.model import UNKNOWN_ASSET_NOTE, Incident
-from notifications import dutch
+from notifications import dutch, enisa_nl
 from notifications.answers import DraftSupplement
 from notifications.report import incident_warnings
 
@@ -99,6 +99,8 @@ def explained(i: Incident, lang: str) -> dict[str, Any] | None:
     a = assess(i.facts)
     if lang != "nl":
         return {"level": a.severity.level.value, "method": None, "risk": a.proposal.risk.value,
+                "components": {c.code: c.reason for c in (a.severity.dpc, a.severity.ei, a.severity.cb)},
                 "reasons": [(f.code.value, f.text) for f in a.proposal.rationale]}
     return {"level": dutch.SEVERITY[a.severity.level], "method": dutch.method(a), "risk": dutch.RISK[a.proposal.risk],
+            "components": enisa_nl.components(a),
             "reasons": list(zip((f.code.value for f in a.proposal.rationale), dutch.rationale(a), strict=True))}

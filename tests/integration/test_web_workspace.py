@@ -87,8 +87,8 @@ async def test_the_page_opens_with_state_clock_and_the_steps_of_the_role_in_dutc
 
 def _readable(body):
     """The page as the FG reads it, without the stored data shown as they are (facts, decision, audit trail, the
-    raw assessment) and without the ENISA components, whose reasons the core writes in English (not yet done)."""
-    for start, end in (('<ul id="components">', "</ul>"), ("<details>", "</details>"),
+    raw assessment)."""
+    for start, end in (("<details>", "</details>"),
                        ("<h2>Audittrail</h2>", "</table>"), ("<h2>Besluit</h2>", "</section>")):
         before, _, rest = body.partition(start)
         body = before + rest.partition(end)[2] if rest else body
@@ -104,6 +104,7 @@ async def test_the_fg_reads_the_proposal_rationale_timeline_and_clocks_in_dutch(
     assert "risico: risico (melden aan de AP)" in " ".join(proposal.split())
     assert "ENISA-ernst 2.0 (gemiddeld)" in proposal and "ENISA-methode (2013): ernst = DPC × EI + CB" in proposal
     assert "Herleidbare gegevens in handen van iemand die opzettelijk handelt" in proposal  # the draft's text
+    assert "DPC 1.0: eenvoudige gegevens (" in proposal and "-> CB 1" in proposal  # the ENISA components
     assert "Art. 33 AVG: melden bij de AP binnen 72 uur" in body and "kennisname (bekend sinds)" in body
     title = body.partition("<h1>")[2].partition("</h1>")[0]  # the rule's title as stored: data, not our text
     assert english_words(_readable(body).replace(unescape(title), "").replace("portal", "")) == set()  # asset
