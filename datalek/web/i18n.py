@@ -114,6 +114,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "assessed_later": ("Beoordeling volgt zodra de feiten zijn vastgelegd.", "Assessed once the facts are recorded."),
     "audit_when": ("wanneer (UTC)", "when (UTC)"), "audit_who": ("wie", "who"), "audit_action": ("actie", "action"),
     "audit_from": ("van", "from"), "audit_to": ("naar", "to"), "audit_why": ("waarom", "why"),
+    "role_privacy_officer": ("FG", "privacy officer"), "role_analyst": ("analist", "analyst"),
+    "role_admin": ("beheerder", "admin"), "decided_by": ("Besloten door", "Decided by"),
+    "public_communication": ("openbare mededeling", "public communication"),
+    "accepted": ("voorstel overgenomen", "proposal accepted"),
+    "overridden": ("afgeweken van het voorstel", "proposal overridden"),
+    "full_decision": ("volledig besluit (zoals vastgelegd)", "full decision (as recorded)"),
 }
 
 

@@ -201,6 +201,10 @@ async def test_the_fg_decides_after_seeing_the_proposal_overrides_only_with_a_re
         ("fien", "status.changed", "decided"), ("fien", "status.changed", "reported")]
     _, reported = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert "te laat gemeld" in reported and "M-1" in reported and "follow_up" in steps(reported)
+    summary = re.sub(r"<[^>]+>|\s+", " ", reported.partition('id="decision-summary">')[2].partition("</p>")[0])
+    assert " ".join(summary.split()) == ("Besloten door fien : melden bij de AP ja ; betrokkenen informeren nee ; "
+                                         "openbare mededeling nee ; voorstel overgenomen")
+    assert "fien (FG)" in reported  # who is signed in, with the role in words
 
 
 @pytest.mark.asyncio
