@@ -34,7 +34,7 @@ class Facts:
 
     async def record(self, request: web.Request) -> web.Response:
         ref = request.match_info["ref"]
-        answers, errors = questionnaire.parse(await request.post())
+        answers, errors = questionnaire.parse(await request.post(), lang=self.c.lang())
         if errors:
             incident, _ = await asyncio.to_thread(self.c.read, ref, user(), "web.facts.rejected")
             return self._page(incident, answers, marked=frozenset(), errors=errors, status=422)

@@ -174,6 +174,7 @@ async def test_the_questionnaire_shows_every_problem_at_once_and_records_nothing
     assert status == 422 and fields == {"records", "groups", "nature", "recipients", "altered_data_misused",
                                         "countries"}
     assert 'value="BELGIE"' in body and 'value="veel"' in body  # answers kept, the unreadable ones too
+    assert "ontvangers betekenen een verlies van vertrouwelijkheid" in body and "geef een getal" in body  # Dutch
     assert re.search(r'value="access_credentials" checked', body)
     assert trail(desk, desk.plain)[-1][1] == "status.changed"  # nothing recorded
 
