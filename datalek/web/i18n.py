@@ -120,6 +120,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "accepted": ("voorstel overgenomen", "proposal accepted"),
     "overridden": ("afgeweken van het voorstel", "proposal overridden"),
     "full_decision": ("volledig besluit (zoals vastgelegd)", "full decision (as recorded)"),
+    "detected_as": ("melding van de detectie", "detected as"),
 }
 
 

@@ -57,7 +57,8 @@ def _clock(name: str, clock: deadlines.Clock, lang: str) -> dict[str, Any]:
 
 def summary(i: Incident, *, now: datetime, lang: str = "en") -> dict[str, Any]:
     """What the list shows of one incident."""
-    return {"id": i.id, "short_id": i.id[:8], "title": i.title, "status": i.status.value,
+    heading = dutch.incident_title(i.rule_ids, i.asset) if lang == "nl" and i.rule_ids else i.title
+    return {"id": i.id, "short_id": i.id[:8], "title": i.title, "heading": heading, "status": i.status.value,
             "status_text": i18n.status(i.status.value, lang), "opened": when(i.opened_at),
             "asset": i.asset or "-", "rules": ", ".join(i.rule_ids), "events": len(i.event_ids),
             "severity_hints": ", ".join(i18n.choice(h, lang) for h in sorted(i.severity_hints)) or "-",

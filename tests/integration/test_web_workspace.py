@@ -106,8 +106,11 @@ async def test_the_fg_reads_the_proposal_rationale_timeline_and_clocks_in_dutch(
     assert "Herleidbare gegevens in handen van iemand die opzettelijk handelt" in proposal  # the draft's text
     assert "DPC 1.0: eenvoudige gegevens (" in proposal and "-> CB 1" in proposal  # the ENISA components
     assert "Art. 33 AVG: melden bij de AP binnen 72 uur" in body and "kennisname (bekend sinds)" in body
-    title = body.partition("<h1>")[2].partition("</h1>")[0]  # the rule's title as stored: data, not our text
-    assert english_words(_readable(body).replace(unescape(title), "").replace("portal", "")) == set()  # asset
+    heading = body.partition("<h1>")[2].partition("</h1>")[0]
+    assert heading == "Wachtwoord raden: herhaalde mislukte inlogpogingen vanaf één bron op portal"
+    stored = body.partition('id="detected-as">')[2].partition("</p>")[0]  # the detection's words, as stored
+    assert stored.endswith("burst") and stored.startswith("melding van de detectie: ")
+    assert english_words(_readable(body).replace(unescape(stored), "").replace("portal", "")) == set()  # asset
     english = await (await desk.client.get(f"/incidents/{desk.plain}?lang=en", headers=desk.auth("fien"))).text()
     assert "ENISA severity 2 (medium) reaches" in english and "notify the AP within 72 hours" in english
 
