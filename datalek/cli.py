@@ -17,6 +17,7 @@ from kafka.errors import KafkaError
 from pydantic import ValidationError
 from rich.table import Table
 
+from datalek import logs
 from datalek.bootstrap import Container, utc_now
 from datalek.brokers import EmbeddedBroker
 from datalek.cli_common import (
@@ -61,12 +62,19 @@ def root(token: Annotated[str | None, typer.Option(
     use_token(token)
 
 
+LEVELS = ("debug", "info", "warning", "error")
+
+
 @app.command()
-def run() -> None:
-    """The main job: embedded broker (when none is configured), migrations, topics, the stream worker."""
+def run(log_level: Annotated[str | None, typer.Option(
+            "--log-level", help=f"{', '.join(LEVELS)} (default DATALEK_LOG_LEVEL, info)", show_default=False)] = None,
+        verbose: Annotated[bool, typer.Option("-v", "--verbose", help="debug: Faust's own tables too")] = False,
+        ) -> None:
+    """The main job: embedded broker (when none is configured), migrations, topics, the stream worker.
+    DATALEK_LOG_FORMAT=json writes one JSON object per log line (production)."""
     import faust
 
-    settings = Settings()
+    settings = with_log_level(Settings(), "debug" if verbose else log_level)
     container = Container(settings)
     k = settings.kafka
     with ExitStack() as stack:
@@ -84,25 +92,17 @@ def run() -> None:
         for line in startup_summary(container):
             out.print(line, markup=False, highlight=False, soft_wrap=True)
         worker = faust.Worker(container.stream_app(), loglevel=settings.log_level, quiet=True,
-                              logging_config=worker_logging(settings.log_level))
+                              logging_config=logs.config(settings.log_level, settings.log_format))
         worker.execute_from_commandline()
 
 
-NOISY_LOGGERS = ("faust", "mode", "aiokafka", "kafka")  # their start-up tables are for debugging
-
-
-def worker_logging(level: str) -> dict[str, object]:
-    """Our logs at ``level``; Faust, mode and the Kafka clients only from WARNING unless ``level`` is debug."""
-    level = level.upper()
-    noisy = level if level == "DEBUG" else "WARNING"
-    return {"version": 1, "disable_existing_loggers": False,
-            "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-            "root": {"level": level, "handlers": ["console"]},
-            "loggers": {name: {"level": noisy} for name in NOISY_LOGGERS}
-            | {"faust.worker": {"level": level}}  # its one "Ready" line says the worker consumes
-            | {name: {"level": "INFO" if level == "DEBUG" else noisy}  # their DEBUG logs bodies and URLs
-               for name in ("apprise", "urllib3")}}
+def with_log_level(settings: Settings, level: str | None) -> Settings:
+    """``settings`` with the level given on the command line (one of ``LEVELS``), or as they are."""
+    if level is None:
+        return settings
+    if level.lower() not in LEVELS:
+        raise fail(f"--log-level: {level!r} is not one of {', '.join(LEVELS)}")
+    return settings.model_copy(update={"log_level": level.lower()})
 
 
 def startup_summary(container: Container) -> list[str]:

@@ -108,6 +108,7 @@ class Settings(BaseSettings):
     # and the application's role needs no DDL rights (production: `datalek db upgrade` as a DDL-capable role)
     database_migrate: Literal["auto", "check"] = "auto"
     log_level: str = "info"
+    log_format: Literal["plain", "json"] = "plain"  # json: one ECS-named JSON object per line, for log shippers
     kafka: KafkaSettings = KafkaSettings()
     detection: DetectionSettings = DetectionSettings()
     input: InputSettings = InputSettings()

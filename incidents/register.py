@@ -75,7 +75,9 @@ def to_markdown(entries: Iterable[Mapping[str, Any]]) -> str:
 FLAT_COLUMNS = (
     "id", "title", "status", "related_to", "asset", "rule_ids", "breach_types", "severity_hints",
     "opened_at", "opened_at_amsterdam", "became_aware_at", "became_aware_at_amsterdam",
-    "nature", "data_categories", "special_categories", "subject_groups", "data_subjects", "records", "measures",
+    "nature", "data_categories", "special_categories", "subject_groups", "data_subjects", "groups", "records",
+    "recipients", "recipient_trusted", "recipient_deletion_confirmed", "protection_method", "protection_effective",
+    "service_outage", "service_essential", "service_hours", "measures",
     "inventory_assets", "inventory_data_categories", "severity_level", "severity_score", "proposed_risk",
     "proposal_notify_ap", "proposal_notify_subjects", "decision_notify_ap", "decision_notify_subjects",
     "decision_overridden", "decision_reason", "decided_by", "decided_at", "decided_at_amsterdam",
@@ -96,7 +98,8 @@ def flat(e: Mapping[str, Any]) -> dict[str, Any]:
     row |= {k: _joined(facts.get(k)) for k in ("nature", "data_categories", "special_categories",
                                               "subject_groups", "measures")}
     row |= {"data_subjects": f"{subjects['min']}-{subjects['max']}" if isinstance(subjects, dict) else subjects,
-            "records": facts.get("records"), "inventory_assets": _joined(inventory.get("assets")),
+            "records": facts.get("records"), **_new_facts(e.get("facts")),
+            "inventory_assets": _joined(inventory.get("assets")),
             "inventory_data_categories": _joined(inventory.get("data_categories")),
             "severity_level": severity.get("level"), "severity_score": severity.get("score"),
             "proposed_risk": proposal.get("risk"), "proposal_notify_ap": _yes(proposal.get("notify_regulator")),
@@ -120,6 +123,30 @@ def _facts_columns(stored: Mapping[str, Any] | None) -> dict[str, Any]:
             "special_categories": sorted(c.value for c in facts.special_categories),
             "subject_groups": sorted(g.value for g in facts.subject_groups),
             "data_subjects": None if count is None else count.to_json()}
+
+
+def _new_facts(stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Groups, recipients, protection and the effect on services as flat cells (codes; ja/nee; empty: not known)."""
+    if not stored:
+        return {}
+    f = BreachFacts.from_dict(stored)
+    r, p, e = f.recipients, f.protection, f.service_effect
+    return {"groups": _groups(f) if len(f.groups) > 1 else None, "recipients": r.received.value,
+            "recipient_trusted": _yes(r.trusted), "recipient_deletion_confirmed": _yes(r.deletion_confirmed),
+            "protection_method": p.method.value, "protection_effective": _yes(p.effective),
+            "service_outage": None if e is None else e.outage.value,
+            "service_essential": None if e is None else _yes(e.essential), "service_hours": e and e.hours}
+
+
+def _groups(facts: BreachFacts) -> str:
+    """Each group of data subjects: kinds, count, categories ("customers 13: insurance, name | ...")."""
+    cells = []
+    for g in facts.groups:
+        n = g.data_subjects
+        count = "?" if n is None else str(n.minimum) if n.is_exact else f"{n.minimum}-{n.maximum}"
+        kinds = ", ".join(sorted(k.value for k in g.subject_groups)) or "-"
+        cells.append(f"{kinds} {count}: {', '.join(sorted(c.value for c in g.all_categories))}")
+    return " | ".join(cells)
 
 
 def _joined(values: Any) -> str | None:

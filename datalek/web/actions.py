@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from datalek.web import i18n
 from datalek.web.console import REF, Console, user
 from incidents import services
 from incidents import workflow as wf
@@ -134,13 +135,14 @@ class Actions:
             incident = await asyncio.to_thread(services.act, self.c.container.uow(), ref, actor_name=user().name,
                                                now=now, step=step)
         except wf.NotPermitted as e:
-            return self.refused(ref, str(e), status=403)
+            return self.refused(ref, e, status=403)
         except (IncidentError, ValueError) as e:
-            return self.refused(ref, str(e), status=422)
+            return self.refused(ref, e, status=422)
         raise web.HTTPSeeOther(f"/incidents/{incident.id}")
 
-    def refused(self, ref: str, problem: str, *, status: int) -> web.Response:
-        return self.c.page("problem", {"problem": problem, "ref": ref, "title": "refused"}, status=status)
+    def refused(self, ref: str, e: Exception, *, status: int) -> web.Response:
+        return self.c.page("problem", {"problem": str(e), "kind": i18n.refusal(e, self.c.lang()), "ref": ref,
+                                       "title": "refused"}, status=status)
 
 
 def add_routes(router: web.UrlDispatcher, console: Console) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import logging.config
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from aiohttp import web
 
+from datalek import logs
 from datalek.bootstrap import Container, utc_now
 from datalek.cli_common import db_label, fail, migrated, out
 from datalek.settings import Settings
@@ -44,7 +45,7 @@ def web_command(
     Sign in with a token from `datalek users token`."""
     settings = Settings()
     container = migrated(settings)  # before logging is set up: the migrations' INFO lines are not news
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.config.dictConfig(logs.config(settings.log_level, settings.log_format))
     out.print(f"datalek web on http://{host}:{port}/incidents (database {db_label(settings)})")
     try:
         web.run_app(build_web_app(container), host=host, port=port, access_log=None, print=None)

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from datalek.web import questionnaire
+from datalek.web import i18n, questionnaire
 from datalek.web.console import REF, Console, user
 from incidents import services
 from incidents import workflow as wf
@@ -34,7 +34,7 @@ class Facts:
 
     async def record(self, request: web.Request) -> web.Response:
         ref = request.match_info["ref"]
-        answers, errors = questionnaire.parse(await request.post())
+        answers, errors = questionnaire.parse(await request.post(), lang=self.c.lang())
         if errors:
             incident, _ = await asyncio.to_thread(self.c.read, ref, user(), "web.facts.rejected")
             return self._page(incident, answers, marked=frozenset(), errors=errors, status=422)
@@ -45,7 +45,8 @@ class Facts:
                 step=lambda i, a: wf.record_facts(i, facts, at=now, actor=a))
         except IncidentError as e:
             status = 403 if isinstance(e, wf.NotPermitted) else 422
-            return self.c.page("problem", {"problem": str(e), "ref": ref}, status=status)
+            return self.c.page("problem", {"problem": str(e), "kind": i18n.refusal(e, self.c.lang()), "ref": ref},
+                               status=status)
         raise web.HTTPSeeOther(f"/incidents/{incident.id}")
 
 

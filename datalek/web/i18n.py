@@ -91,6 +91,36 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "title": ("omschrijving", "title"), "opened": ("geopend", "opened"), "asset": ("systeem", "asset"),
     "rules": ("regels", "rules"), "events": ("gebeurtenissen", "events"),
     "severity_hints": ("ernst-hints", "severity hints"), "no_incidents": ("Geen incidenten.", "No incidents."),
+    "moment_opened": ("geopend", "opened"), "moment_last_activity": ("laatste activiteit", "last activity"),
+    "moment_became_aware": ("kennisname (bekend sinds)", "became aware"), "moment_decided": ("besloten", "decided"),
+    "moment_reported": ("gemeld bij de AP", "reported to the AP"),
+    "moment_subjects_informed": ("betrokkenen geïnformeerd", "data subjects informed"),
+    "moment_closed": ("gesloten", "closed"), "what": ("wat", "what"),
+    "clocks": ("Termijnen", "Clocks"), "started": ("gestart", "started"), "deadline_at": ("termijn", "deadline"),
+    "state": ("stand", "state"),
+    "clock_art33": ("Art. 33 AVG: melden bij de AP binnen 72 uur", "Art. 33: notify the AP within 72 hours"),
+    "clock_art34": ("Art. 34 AVG: betrokkenen informeren (interne streeftermijn)",
+                    "Art. 34: inform data subjects (internal target)"),
+    "entity": ("betrokken entiteit", "entity"), "breach_types": ("soort inbreuk", "breach types"),
+    "evidence": ("bewijs", "evidence"), "detections": ("detecties", "detections"),
+    "by_reference": ("bewaard als verwijzing", "kept by reference"), "follows": ("volgt op", "follows"),
+    "inventory": ("inventaris", "inventory"), "delay": ("reden van de vertraging", "reason for the delay"),
+    "no_affected": ("De gebeurtenissen noemen geen getroffen accounts, gebruikers of bestanden.",
+                    "The events name no affected accounts, users or files."),
+    "accounts_taken_over": ("overgenomen accounts", "accounts taken over"), "users": ("gebruikers", "users"),
+    "files": ("bestanden", "files"), "records": ("records", "records"),
+    "as_reported": ("zoals de gebeurtenissen ze melden", "as the events report them"),
+    "ap_question": ("AP-vraag", "AP question"), "full_assessment": ("volledige beoordeling", "full assessment"),
+    "assessed_later": ("Beoordeling volgt zodra de feiten zijn vastgelegd.", "Assessed once the facts are recorded."),
+    "audit_when": ("wanneer (UTC)", "when (UTC)"), "audit_who": ("wie", "who"), "audit_action": ("actie", "action"),
+    "audit_from": ("van", "from"), "audit_to": ("naar", "to"), "audit_why": ("waarom", "why"),
+    "role_privacy_officer": ("FG", "privacy officer"), "role_analyst": ("analist", "analyst"),
+    "role_admin": ("beheerder", "admin"), "decided_by": ("Besloten door", "Decided by"),
+    "public_communication": ("openbare mededeling", "public communication"),
+    "accepted": ("voorstel overgenomen", "proposal accepted"),
+    "overridden": ("afgeweken van het voorstel", "proposal overridden"),
+    "full_decision": ("volledig besluit (zoals vastgelegd)", "full decision (as recorded)"),
+    "detected_as": ("melding van de detectie", "detected as"),
 }
 
 
@@ -117,6 +147,27 @@ FACTORS = {  # the rationale's stable codes (incidents.assessment.risk_rules.Fac
     "art34_3c_disproportionate_effort": ("openbare mededeling (art. 34(3)(c))", "public communication (Art. 34(3)(c))"),
     "unlikely": ("onwaarschijnlijk", "unlikely"), "risk": ("risico", "risk"), "high": ("hoog", "high"),
 }
+
+
+REFUSALS = {  # why a step was not taken, by the kind of refusal (the exception's class name); detail follows
+    "NotPermitted": ("Uw rol mag deze stap niet zetten.", "Your role may not take this step."),
+    "IllegalTransition": ("Deze stap kan niet in de huidige status van het incident.",
+                          "This step is not possible in the incident's current state."),
+    "MissingInformation": ("Deze stap mist een verplicht gegeven.", "This step lacks something it needs."),
+    "DecisionIncomplete": ("Het besluit is niet volledig.", "The decision is incomplete."),
+    "DelayReasonRequired": ("Na 72 uur is de reden van de vertraging verplicht (art. 33 lid 1 AVG).",
+                            "After 72 hours the reason for the delay is required (Art. 33(1))."),
+    "ConcurrentUpdate": ("Iemand anders heeft het incident net gewijzigd: open het opnieuw en probeer het nog eens.",
+                         "Someone else just changed the incident: open it again and retry."),
+}
+INPUT = ("Een ingevulde waarde is niet geldig.", "A value you entered is not valid.")
+
+
+def refusal(e: Exception, lang: str) -> str:
+    """The kind of refusal in the page's language; the exact reason (the core's, English) is shown below it."""
+    names = [k.__name__ for k in type(e).__mro__]
+    pair = next((REFUSALS[n] for n in names if n in REFUSALS), INPUT)
+    return pair[LANGUAGES.index(lang)]
 
 
 def choose(query: str | None, cookie: str | None) -> str:
@@ -177,6 +228,8 @@ CHOICES_NL = {  # Dutch labels of the vocabulary's values (AP meldformulier word
     "restored_from_backup": "back-up teruggezet",
     "vulnerability_fixed": "kwetsbaarheid verholpen", "monitoring": "extra monitoring",
     "police_report": "aangifte gedaan",
+    "availability": "beschikbaarheid",  # the detections' breach types and severity hints
+    "low": "laag", "medium": "gemiddeld", "high": "hoog", "very_high": "zeer hoog",
 }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from datalek.web import i18n
+from datalek.web import facts_nl, i18n
 from incidents.assessment import facts as core
 from incidents.assessment import vocabulary as v
 from incidents.model import Incident
@@ -103,18 +103,21 @@ GROUP_CHOICES = {"subject_groups": _values(v.SubjectGroup), "data_categories": _
 _GROUP_KEY = re.compile(r"g(\d{1,2})\.[a-z_]+")  # g0.data_categories, g1.data_subjects_min, ...
 
 
-def _number(raw: str, key: str, errors: dict[str, str], cast: type[int] | type[float]) -> Any:
+def _number(raw: str, key: str, errors: dict[str, str] | None, cast: type[int] | type[float]) -> Any:
+    """The number, or (not a number) the text kept for the form with an error; ``errors`` None: no answer."""
     text = raw.strip()
     if not text:
         return None
     try:
         return cast(text)
     except ValueError:
-        errors[key] = "geef een getal / give a number"
+        if errors is None:
+            return None
+        errors[key] = "give a number"
         return text
 
 
-def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> Any:
+def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str, str] | None) -> Any:
     raw = str(form.get(q.key, ""))
     if q.kind == "multi":
         return [str(x) for x in getall(q.key, [])]
@@ -146,7 +149,7 @@ def _answer(q: Question, form: Mapping[str, Any], getall: Any, errors: dict[str,
     return _groups(form, getall, errors)
 
 
-def _groups(form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+def _groups(form: Mapping[str, Any], getall: Any, errors: dict[str, str] | None) -> list[dict[str, Any]]:
     """The group blocks of the form (``g0.*``, ``g1.*``, ...), empty blocks skipped."""
     found = []
     for i in sorted({int(m.group(1)) for key in form if (m := _GROUP_KEY.fullmatch(str(key)))}):
@@ -157,7 +160,7 @@ def _groups(form: Mapping[str, Any], getall: Any, errors: dict[str, str]) -> lis
     return found
 
 
-def _count(form: Mapping[str, Any], key: str, errors: dict[str, str]) -> Any:
+def _count(form: Mapping[str, Any], key: str, errors: dict[str, str] | None) -> Any:
     low = _number(str(form.get(f"{key}_min", "")), "groups", errors, int)
     high = _number(str(form.get(f"{key}_max", "")), "groups", errors, int)
     if low is None and high is None:
@@ -165,15 +168,22 @@ def _count(form: Mapping[str, Any], key: str, errors: dict[str, str]) -> Any:
     return low if high is None or high == low else {"min": low if low is not None else 0, "max": high}
 
 
-def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """(facts JSON, errors by field): every problem at once, from the form and from the core's checks."""
+def parse(form: Any, *, lang: str = "en") -> tuple[dict[str, Any], dict[str, str]]:
+    """(facts JSON, errors by field): every problem at once, from the form and from the core's checks, in
+    ``lang``."""
     errors: dict[str, str] = {}
     answers = {q.key: _answer(q, form, form.getall, errors) for q in QUESTIONS}
-    if not errors:
-        for problem in core.problems(answers):
-            key = _field(problem.field)
-            shown = problem.problem if key == problem.field else f"{_readable(problem.field)}: {problem.problem}"
-            errors[key] = f"{errors[key]}; {shown}" if key in errors else shown
+    if lang == "nl":
+        errors = {k: "geef een getal" for k in errors}  # so far only numbers that are not numbers
+    unreadable = frozenset(errors)  # not a number: the core checks everything else, those read as not given
+    checked = {q.key: _answer(q, form, form.getall, None) for q in QUESTIONS} if errors else answers
+    for problem in core.problems(checked):
+        key = _field(problem.field)
+        if key in unreadable:
+            continue
+        said = facts_nl.problem(problem.problem, lang)
+        shown = said if key == problem.field else f"{_readable(problem.field, lang)}: {said}"
+        errors[key] = f"{errors[key]}; {shown}" if key in errors else shown
     return answers, errors
 
 
@@ -181,10 +191,14 @@ def _field(path: str) -> str:
     return path.split(".", 1)[0].split("[", 1)[0]
 
 
-def _readable(path: str) -> str:
-    """``groups[1].data_subjects`` -> ``groep 2, data_subjects`` (the form numbers groups from 1)."""
+def _readable(path: str, lang: str = "en") -> str:
+    """``groups[1].data_subjects`` -> ``groep 2, aantal betrokkenen`` (the form numbers groups from 1)."""
     m = re.fullmatch(r"groups\[(\d+)\]\.?(.*)", path)
-    return f"groep {int(m.group(1)) + 1}, {m.group(2)}" if m else path
+    if not m:
+        return path
+    index = 0 if lang == "nl" else 1
+    part = i18n.TEXT.get(m.group(2), (m.group(2), m.group(2)))[index] if m.group(2) else ""
+    return f"{('groep', 'group')[index]} {int(m.group(1)) + 1}{', ' + part if part else ''}"
 
 
 def starting_values(incident: Incident) -> tuple[dict[str, Any], frozenset[str]]:

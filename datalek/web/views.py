@@ -8,6 +8,7 @@ from typing import Any
 from datalek.web import i18n
 from incidents.assessment import assess, deadlines
 from incidents.model import UNKNOWN_ASSET_NOTE, Incident
+from notifications import dutch, enisa_nl
 from notifications.answers import DraftSupplement
 from notifications.report import incident_warnings
 
@@ -56,10 +57,11 @@ def _clock(name: str, clock: deadlines.Clock, lang: str) -> dict[str, Any]:
 
 def summary(i: Incident, *, now: datetime, lang: str = "en") -> dict[str, Any]:
     """What the list shows of one incident."""
-    return {"id": i.id, "short_id": i.id[:8], "title": i.title, "status": i.status.value,
+    heading = dutch.incident_title(i.rule_ids, i.asset) if lang == "nl" and i.rule_ids else i.title
+    return {"id": i.id, "short_id": i.id[:8], "title": i.title, "heading": heading, "status": i.status.value,
             "status_text": i18n.status(i.status.value, lang), "opened": when(i.opened_at),
             "asset": i.asset or "-", "rules": ", ".join(i.rule_ids), "events": len(i.event_ids),
-            "severity_hints": ", ".join(sorted(i.severity_hints)) or "-",
+            "severity_hints": ", ".join(i18n.choice(h, lang) for h in sorted(i.severity_hints)) or "-",
             "clock": clock_state(i, now=now, lang=lang), "banner": clock_banner(i, now=now, lang=lang)}
 
 
@@ -67,24 +69,39 @@ def detail(i: Incident, trail: list[dict[str, Any]], *, now: datetime, lang: str
            supplement: DraftSupplement | None = None) -> dict[str, Any]:
     """What the detail page shows: timeline (with its consistency warnings, as in the AP draft), facts,
     assessment, decision, clocks, evidence counts, audit trail."""
-    moments = [("opened", i.opened_at), ("last activity", i.last_activity_at), ("became aware", i.became_aware_at),
-               ("decided", i.decided_at), ("reported to the AP", i.reported_at),
-               ("data subjects informed", i.subjects_informed_at), ("closed", i.closed_at)]
+    t = i18n.translator(lang)
+    moments = [("opened", i.opened_at), ("last_activity", i.last_activity_at), ("became_aware", i.became_aware_at),
+               ("decided", i.decided_at), ("reported", i.reported_at),
+               ("subjects_informed", i.subjects_informed_at), ("closed", i.closed_at)]
     clocks = []
     if i.became_aware_at and i.reported_at is None:
-        clocks.append(_clock("Art. 33: notify the AP within 72 hours",
-                             deadlines.regulator_clock(i.became_aware_at, now=now), lang))
+        clocks.append(_clock(t("clock_art33"), deadlines.regulator_clock(i.became_aware_at, now=now), lang))
     if i.decision and i.decided_at and i.decision.notify_subjects and i.subjects_informed_at is None:
-        clocks.append(_clock("Art. 34: inform data subjects (internal target)",
-                             deadlines.subject_clock(i.decided_at, now=now), lang))
+        clocks.append(_clock(t("clock_art34"), deadlines.subject_clock(i.decided_at, now=now), lang))
     return {**summary(i, now=now, lang=lang), "entity": i.entity, "related_to": i.related_to,
             "meldnummer": i.meldnummer, "delay_reason": i.delay_reason,
-            "breach_types": ", ".join(sorted(i.breach_types)),
-            "timeline": [{"what": w, "utc": when(t), "local": deadlines.format_amsterdam(t)}
-                         for w, t in moments if t is not None],
+            "breach_types": ", ".join(i18n.choice(b, lang) for b in sorted(i.breach_types)),
+            "timeline": [{"what": t(f"moment_{w}"), "utc": when(m), "local": deadlines.format_amsterdam(m)}
+                         for w, m in moments if m is not None],
             "facts": i.facts.to_dict() if i.facts else None,
             "assessment": assess(i.facts).to_dict() if i.facts else None,
+            "explained": explained(i, lang),
             "decision": i.decision.to_dict() if i.decision else None, "clocks": clocks,
             "detections": len(i.detection_keys), "trail": trail,
             "asset_note": None if i.asset_known else UNKNOWN_ASSET_NOTE, "affected": i.affected.to_dict(),
             "time_warnings": incident_warnings(i, now=now, supplement=supplement)}
+
+
+def explained(i: Incident, lang: str) -> dict[str, Any] | None:
+    """The proposal in the page's language: severity level, the ENISA computation and each reason of the
+    rationale (Dutch: the texts of the AP draft's appendix), keyed by the stable factor code."""
+    if not i.facts:
+        return None
+    a = assess(i.facts)
+    if lang != "nl":
+        return {"level": a.severity.level.value, "method": None, "risk": a.proposal.risk.value,
+                "components": {c.code: c.reason for c in (a.severity.dpc, a.severity.ei, a.severity.cb)},
+                "reasons": [(f.code.value, f.text) for f in a.proposal.rationale]}
+    return {"level": dutch.SEVERITY[a.severity.level], "method": dutch.method(a), "risk": dutch.RISK[a.proposal.risk],
+            "components": enisa_nl.components(a),
+            "reasons": list(zip((f.code.value for f in a.proposal.rationale), dutch.rationale(a), strict=True))}

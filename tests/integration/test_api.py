@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from jsonschema import Draft202012Validator
 from kafka import KafkaConsumer
 from sqlalchemy import select, text
 
@@ -340,6 +341,76 @@ async def test_the_openapi_description_lists_exactly_the_registered_api_routes(s
         for method, op in item.items():
             if method != "parameters":
                 assert op["responses"] and ("401" in op["responses"]) == bool(op["security"]), (path, method)
+
+
+def _validator(spec, schema):
+    """A JSON Schema validator for ``schema`` with the description's components to resolve its $refs."""
+    root = {**schema, "components": spec["components"]}
+    Draft202012Validator.check_schema(root)
+    return Draft202012Validator(root)
+
+
+def _facts_body(spec):
+    return spec["paths"]["/api/v1/incidents/{ref}/facts"]["put"]["requestBody"]["content"]["application/json"][
+        "schema"]
+
+
+# Facts of the shape with groups as a person writes them: notes at every level, every new part used.
+RICH = {"_comment": "two groups: health data of 2 of the 15", "nature": ["confidentiality", "availability_temporary"],
+        "incident_type": "hacking_malware_phishing",
+        "groups": [{"_why": "all policy holders", "subject_groups": ["customers"], "data_subjects": 13,
+                    "data_categories": ["name", "insurance", "bank_account"]},
+                   {"subject_groups": ["customers", "vulnerable"], "data_subjects": {"min": 2, "max": 3},
+                    "data_categories": ["name", "insurance"], "special_categories": ["health"]}],
+        "recipients": {"_note": "the partner's mailbox", "received": "known", "trusted": True,
+                       "deletion_confirmed": True},
+        "service_effect": {"outage": "temporary", "essential": True, "hours": 6.5, "_source": "status page"},
+        "protection": {"method": "encrypted", "state_of_the_art": True, "key_safe": True, "effective": False},
+        "dpc_adjustments": [{"factor": "insight", "steps": 1, "note": "claims history", "_by": "fien"}],
+        "measures": ["data_retrieved_or_deleted"], "backup_available": True, "restore_hours": 6.5}
+FIRST_SHAPE = {"nature": ["confidentiality"], "data_subjects": 4, "data_categories": ["email"],
+               "recipients": "trusted", "dpc_adjustments": [{"factor": "nature", "steps": -1}]}
+# Near misses: each refused by the server (400) and by the published schema alike.
+REFUSED = [
+    {**RICH, "comment": "a note without the underscore"},
+    {**RICH, "groups": []},
+    {**RICH, "groups": [{"subject_groups": ["customers"], "data_subjects": 3}]},  # no category
+    {**RICH, "groups": [{"data_categories": ["insurances"]}]},
+    {**RICH, "service_effect": {"outage": "partial"}},
+    {**RICH, "recipients": {"received": "known", "trusted": "yes"}},
+    {**RICH, "dpc_adjustments": [{"factor": "public_availability", "steps": 2}]},
+    {**RICH, "groups": [{"data_subjects": {"min": 2}, "data_categories": ["name"]}]},
+    {**RICH, "data_categories": ["name"]},  # a field of the first shape next to groups
+    {k: v for k, v in RICH.items() if k != "nature"},
+]
+
+
+async def test_real_facts_documents_of_the_api_validate_against_the_published_schema(site):
+    """The description cannot drift from the facts the API takes and serves: what the server accepts and
+    answers validates against the published schemas, and what it refuses, the schema refuses too."""
+    spec = await (await site.client.get("/api/v1/openapi.json")).json()
+    facts, incident = _validator(spec, {"$ref": "#/components/schemas/Facts"}), \
+        _validator(spec, {"$ref": "#/components/schemas/Incident"})
+    body = _validator(spec, _facts_body(spec))
+    for document in (RICH, FIRST_SHAPE, FACTS.to_dict()):
+        body.validate(document)
+        iid = site.incident("triage", "confirm")
+        status, answer = await call(site, "fien", "PUT", f"/api/v1/incidents/{iid}/facts", document)
+        assert status == 200, answer
+        status, answer = await call(site, "ann", "GET", f"/api/v1/incidents/{iid}")
+        assert status == 200 and answer["facts"]["groups"] and "_comment" not in answer["facts"]
+        incident.validate(answer)
+        facts.validate(answer["facts"])
+        facts.validate(answer["assessment"]["facts"])
+    assert answer["assessment"]["facts"] == answer["facts"]
+    iid = site.incident("triage", "confirm")
+    for document in REFUSED:
+        status, answer = await call(site, "fien", "PUT", f"/api/v1/incidents/{iid}/facts", document)
+        assert status == 400 and answer["problems"], document
+        assert not body.is_valid(document), document
+    served = spec["components"]["schemas"]["Facts"]["properties"]
+    assert "insurance" in served["groups"]["items"]["properties"]["data_categories"]["items"]["enum"]
+    assert {"received", "trusted", "deletion_confirmed"} <= set(served["recipients"]["oneOf"][0]["properties"])
 
 
 def test_users_token_with_scopes_issues_a_token_for_only_those(tmp_path):

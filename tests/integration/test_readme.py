@@ -121,6 +121,8 @@ def test_the_readme_set_up_and_fg_example_and_the_run_hint_work_as_written(tmp_p
     worker = start_worker(clone, env, log := tmp_path / "run.log")
     try:
         banner = log.read_text(errors="replace")
+        start_up = banner[:banner.index("Worker]: Ready")].splitlines()
+        assert len(start_up) + 1 < 15, banner  # issue 14: quiet by default, the Ready line included
         hint = printed_hint(banner)
         assert hint[0] == f". {VENV / 'bin' / 'activate'}   # puts datalek on this shell's PATH", banner
         assert hint[1].startswith("datalek ingest /") and hint[2] == "datalek incidents list", banner

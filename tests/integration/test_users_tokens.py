@@ -97,3 +97,25 @@ def test_migration_0007_adds_and_removes_the_token_column_keeping_users(factory)
     with factory() as session:
         assert session.scalars(select(UserRow.name).order_by(UserRow.name)).all() == ["adam", "ann", "fien"]
         assert session.get(UserRow, "ann").token_hash is None
+
+
+def test_a_role_change_takes_effect_at_once_and_every_change_of_people_is_audited(factory):
+    from incidents.persistence.audit import trail
+
+    token = issue(factory, "ann", "ann")
+    with factory.begin() as session:
+        with pytest.raises(wf.NotPermitted):
+            users.change_role(session, name="ann", role=wf.Role.PRIVACY_OFFICER, by="fien", at=NOW)
+        users.change_role(session, name="ann", role=wf.Role.PRIVACY_OFFICER, by="adam", at=NOW)
+    with factory() as session:
+        assert users.authenticate(session, token).role is wf.Role.PRIVACY_OFFICER  # the same token, the new role
+    with factory.begin() as session:
+        users.remove(session, name="ann", by="adam", at=NOW)
+    with factory() as session:
+        with pytest.raises(users.InvalidToken):
+            users.authenticate(session, token)
+        people = [(a["actor"], a["action"], a["reason"]) for a in trail(session, users.PEOPLE_LOG)]
+    assert people[-3:] == [("ann", "user.token_issued", people[-3][2]),
+                           ("adam", "user.role_changed", "ann: analyst -> privacy_officer"),
+                           ("adam", "user.removed", "ann (privacy_officer)")]
+    assert [a for _, a, _ in people[:3]] == ["user.added"] * 3

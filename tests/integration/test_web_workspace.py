@@ -3,6 +3,7 @@ questionnaire, the decision with its proposal, the report, drafts; Dutch first, 
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -12,6 +13,7 @@ from datalek.web import build_web_app
 from incidents import services
 from incidents.persistence.rows import AuditRow
 from tests.integration.test_web import HOUR, NOW, Site, detection
+from tests.unit.notifications.test_notifications_dutch import english_words, visible_html
 
 FORM_FACTS = {  # the scenario's facts as the questionnaire posts them
     "nature": "confidentiality", "incident_type": "hacking_malware_phishing",
@@ -83,6 +85,36 @@ async def test_the_page_opens_with_state_clock_and_the_steps_of_the_role_in_dutc
     assert 'lang="en"' in remembered and "What you can do now" in remembered
 
 
+def _readable(body):
+    """The page as the FG reads it, without the stored data shown as they are (facts, decision, audit trail, the
+    raw assessment)."""
+    for start, end in (("<details>", "</details>"),
+                       ("<h2>Audittrail</h2>", "</table>"), ("<h2>Besluit</h2>", "</section>")):
+        before, _, rest = body.partition(start)
+        body = before + rest.partition(end)[2] if rest else body
+    facts = body.index("<h2>Feiten vastleggen (vragenlijst)</h2>")
+    return visible_html(body[:facts] + body[body.index("</section>", facts):])
+
+
+@pytest.mark.asyncio
+async def test_the_fg_reads_the_proposal_rationale_timeline_and_clocks_in_dutch(desk):
+    assert (await post(desk, f"/incidents/{desk.plain}/facts", "fien", FORM_FACTS))[0] == 303
+    _, body = await page(desk, f"/incidents/{desk.plain}", "fien")
+    proposal = visible_html("<body>" + body[body.index('id="proposal"'):body.index('id="actions"')])
+    assert "risico: risico (melden aan de AP)" in " ".join(proposal.split())
+    assert "ENISA-ernst 2.0 (gemiddeld)" in proposal and "ENISA-methode (2013): ernst = DPC × EI + CB" in proposal
+    assert "Herleidbare gegevens in handen van iemand die opzettelijk handelt" in proposal  # the draft's text
+    assert "DPC 1.0: eenvoudige gegevens (" in proposal and "-> CB 1" in proposal  # the ENISA components
+    assert "Art. 33 AVG: melden bij de AP binnen 72 uur" in body and "kennisname (bekend sinds)" in body
+    heading = body.partition("<h1>")[2].partition("</h1>")[0]
+    assert heading == "Wachtwoord raden: herhaalde mislukte inlogpogingen vanaf één bron op portal"
+    stored = body.partition('id="detected-as">')[2].partition("</p>")[0]  # the detection's words, as stored
+    assert stored.endswith("burst") and stored.startswith("melding van de detectie: ")
+    assert english_words(_readable(body).replace(unescape(stored), "").replace("portal", "")) == set()  # asset
+    english = await (await desk.client.get(f"/incidents/{desk.plain}?lang=en", headers=desk.auth("fien"))).text()
+    assert "ENISA severity 2 (medium) reaches" in english and "notify the AP within 72 hours" in english
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("hours", "level", "text"), [(50, "urgent", "22h 00m resterend"),
                                                       (75, "overdue", "te laat met 3h 00m")])
@@ -96,6 +128,7 @@ async def test_the_clock_is_highlighted_under_24_hours_and_when_overdue(desk, ho
 async def test_an_analyst_cannot_decide_and_sees_the_same_refusal_as_the_cli(desk):
     status, body = await post(desk, f"/incidents/{desk.plain}/act/decide", "ann", {"choice": "accept"})
     assert status == 403 and "role analyst may not move an incident to decided" in body
+    assert "Uw rol mag deze stap niet zetten." in body  # the kind of refusal in Dutch, the exact reason below
     assert ("ann", "status.changed", "decided") not in trail(desk, desk.plain)
 
 
@@ -106,7 +139,7 @@ async def test_confirm_takes_the_awareness_time_in_amsterdam_and_refuses_the_fut
     future = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "2026-12-24T09:00"})
     assert future[0] == 422 and "in the future" in future[1]
     garbled = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "gisteren"})
-    assert garbled[0] == 422 and "is not a time" in garbled[1]
+    assert garbled[0] == 422 and "is not a time" in garbled[1] and "Een ingevulde waarde is niet geldig." in garbled[1]
     early = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "2026-11-20T08:00"})
     assert early[0] == 422 and "before the first detection" in early[1]
     ok = await post(desk, f"{base}/confirm", "ann", {"reason": "lek", "aware_at": "2026-11-20T08:00",
@@ -136,16 +169,16 @@ async def test_the_questionnaire_offers_the_vocabulary_and_marks_inventory_prefi
 
 @pytest.mark.asyncio
 async def test_the_questionnaire_shows_every_problem_at_once_and_records_nothing_until_valid(desk):
-    bad = {**FORM_FACTS, "nature": [], "records": "veel", "countries": "Belgie", "altered_data_misused": "1"}
+    bad = {**FORM_FACTS, "nature": [], "records": "veel", "countries": "Belgie", "altered_data_misused": "1",
+           "g0.data_subjects_max": "vier"}
     status, body = await post(desk, f"/incidents/{desk.plain}/facts", "ann", bad)
     fields = set(re.findall(r'class="error" data-field="([a-z_]+)"', body))
-    assert status == 422 and fields == {"records"}  # a value that is not a number is reported first ...
-    del bad["records"]
-    status, body = await post(desk, f"/incidents/{desk.plain}/facts", "ann", bad)
-    fields = set(re.findall(r'class="error" data-field="([a-z_]+)"', body))
-    assert status == 422 and fields == {"nature", "recipients", "altered_data_misused", "countries"}  # ... then every
-    # check of the core together
-    assert 'value="BELGIE"' in body and re.search(r'value="access_credentials" checked', body)  # answers kept
+    # values that are not numbers and every check of the core, in one answer
+    assert status == 422 and fields == {"records", "groups", "nature", "recipients", "altered_data_misused",
+                                        "countries"}
+    assert 'value="BELGIE"' in body and 'value="veel"' in body  # answers kept, the unreadable ones too
+    assert "ontvangers betekenen een verlies van vertrouwelijkheid" in body and "geef een getal" in body  # Dutch
+    assert re.search(r'value="access_credentials" checked', body)
     assert trail(desk, desk.plain)[-1][1] == "status.changed"  # nothing recorded
 
 
@@ -164,7 +197,7 @@ async def test_the_fg_decides_after_seeing_the_proposal_overrides_only_with_a_re
     _, decided = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert steps(decided) == ["facts", "report", "close"] and 'required></textarea>' in decided  # delay reason
     late = await post(desk, f"/incidents/{desk.plain}/act/report", "fien", {"meldnummer": "M-1"})
-    assert late[0] == 422 and "delay" in late[1].lower()
+    assert late[0] == 422 and "delay" in late[1].lower() and "reden van de vertraging verplicht" in late[1]
     filed = await post(desk, f"/incidents/{desk.plain}/act/report", "fien",
                        {"meldnummer": "M-1", "delay_reason": "forensisch onderzoek liep uit"})
     assert filed[0] == 303
@@ -172,6 +205,10 @@ async def test_the_fg_decides_after_seeing_the_proposal_overrides_only_with_a_re
         ("fien", "status.changed", "decided"), ("fien", "status.changed", "reported")]
     _, reported = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert "te laat gemeld" in reported and "M-1" in reported and "follow_up" in steps(reported)
+    summary = re.sub(r"<[^>]+>|\s+", " ", reported.partition('id="decision-summary">')[2].partition("</p>")[0])
+    assert " ".join(summary.split()) == ("Besloten door fien : melden bij de AP ja ; betrokkenen informeren nee ; "
+                                         "openbare mededeling nee ; voorstel overgenomen")
+    assert "fien (FG)" in reported  # who is signed in, with the role in words
 
 
 @pytest.mark.asyncio

@@ -69,6 +69,38 @@ def test_replay_draft_and_alert_render_from_the_installed_package(installed):
     assert "# Concept-melding datalek" in rendered.stdout and "[datalek] New incident" in rendered.stdout
 
 
+def test_the_installed_datalek_draft_command_writes_the_ap_draft_from_the_database(installed):
+    _, python, env, where = installed
+    stored = subprocess.run([str(python), "-c", _STORE], env=env, cwd=where, capture_output=True, text=True,
+                            timeout=120)
+    assert stored.returncode == 0, stored.stderr
+    ref = stored.stdout.strip()[:8]
+    for fmt, start in (("md", "# Concept-melding datalek"), ("html", "<!DOCTYPE html>")):
+        drafted = run(installed, "draft", ref, "--kind", "ap", "--format", fmt)
+        assert drafted.returncode == 0 and drafted.stdout.startswith(start), drafted.stderr
+        assert "klantportaal" in drafted.stdout
+    notice = run(installed, "draft", ref, "--kind", "subjects", "--lang", "en", "--format", "md")
+    assert notice.returncode == 0 and "24 Online" in notice.stdout, notice.stderr
+
+
+_STORE = """
+from datetime import UTC, datetime
+from incidents.detection import Detection
+from incidents.persistence import database
+from datalek.bootstrap import Container
+from datalek.settings import Settings
+c = Container(Settings())
+database.upgrade(c.engine)
+at = datetime(2026, 11, 20, 9, 12, tzinfo=UTC)
+c.record_detection(Detection(key="k", rule_id="auth.repeated_failures", entity="source.ip=192.0.2.1",
+                             asset="klantportaal", breach_type="confidentiality", window_start=at, window_end=at,
+                             detected_at=at, count=10, event_ids=("e1",), summary="burst"))
+with c.uow() as uow:
+    [incident] = uow.incidents.list()
+print(incident.id)
+"""
+
+
 def _scenario(installed):
     _, python, env, where = installed
     return subprocess.run([str(python), "-c", "from datalek.cli import SCENARIO; print(SCENARIO)"], env=env,

@@ -110,6 +110,8 @@ def test_the_environment_cannot_forge_who_acts(tmp_path):
     for forged in ({"LOGNAME": "carol", "USER": "carol"}, {"LOGNAME": "alice", "USER": "alice"}):
         step = datalek(tmp_path, "incidents", "dismiss", ref, "--reason", "x", **forged)
         assert step.returncode == 2 and "who is acting" in step.stderr
+        decided = datalek(tmp_path, "incidents", "decide", ref, **forged)  # the FG's step, as the FG by name
+        assert decided.returncode == 2 and "who is acting" in decided.stderr
         assert datalek(tmp_path, "users", "token", "carol", **forged).returncode == 2
         assert datalek(tmp_path, "users", "add", "mallory", "admin", **forged).returncode == 2
     # single-user mode trusts the real OS account of the process, which is not carol whatever LOGNAME says

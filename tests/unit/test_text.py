@@ -69,3 +69,32 @@ def test_an_ansi_escape_loses_its_escape_and_an_override_no_longer_reorders():
                                   "\ud800lone", ""])
 def test_text_without_controls_is_returned_unchanged(text):
     assert strip_controls(text) == text
+
+
+def test_register_csv_states_groups_recipients_protection_and_service_effect_in_flat_cells():
+    from dataclasses import replace
+
+    from incidents.assessment import BreachFacts
+    from tests.unit.notifications.conftest import assessed_incident
+
+    facts = BreachFacts.from_dict({
+        "nature": ["confidentiality", "availability_temporary"],
+        "groups": [{"subject_groups": ["customers"], "data_subjects": 13, "data_categories": ["name", "insurance"]},
+                   {"subject_groups": ["customers", "vulnerable"], "data_subjects": {"min": 2, "max": 3},
+                    "data_categories": ["name"], "special_categories": ["health"]}],
+        "recipients": {"received": "known", "trusted": True, "deletion_confirmed": True},
+        "protection": {"method": "encrypted", "state_of_the_art": True, "key_safe": True, "effective": False},
+        "service_effect": {"outage": "temporary", "essential": True, "hours": 6.5}})
+    one_group = BreachFacts.from_dict({"nature": ["confidentiality"], "groups": [{"data_categories": ["email"]}]})
+    rows = {}
+    for name, f in (("two", facts), ("one", one_group)):
+        incident = replace(assessed_incident(), id=name, facts=f)
+        [rows[name]] = csv.DictReader(io.StringIO(register.to_csv([register.entry(incident, [])])))
+    two, one = rows["two"], rows["one"]
+    assert two["groups"] == "customers 13: insurance, name | customers, vulnerable 2-3: health, name"
+    assert (two["data_subjects"], two["special_categories"]) == ("15-16", "health")
+    assert (two["recipients"], two["recipient_trusted"], two["recipient_deletion_confirmed"]) == ("known", "ja", "ja")
+    assert (two["protection_method"], two["protection_effective"]) == ("encrypted", "nee")
+    assert (two["service_outage"], two["service_essential"], two["service_hours"]) == ("temporary", "ja", "6.5")
+    assert one["groups"] == "" and one["protection_effective"] == "" and one["service_outage"] == ""
+    assert (one["recipients"], one["recipient_trusted"], one["protection_method"]) == ("none", "nee", "none")

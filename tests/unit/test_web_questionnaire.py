@@ -15,7 +15,7 @@ BASE = {"nature": "confidentiality", "incident_type": "hacking_malware_phishing"
 
 
 def posted(**fields):
-    return MultiDict({**BASE, **fields})
+    return MultiDict({k: v for k, v in {**BASE, **fields}.items() if v is not None})  # None: not posted
 
 
 def test_the_fg_answers_that_encryption_did_not_protect_against_this_breach():
@@ -63,9 +63,10 @@ def test_groups_are_posted_block_by_block_and_an_empty_block_is_skipped():
 def test_every_problem_of_every_group_is_shown_with_its_group_number():
     form = MultiDict([*posted().items(), ("g1.subject_groups", "customers"), ("g1.data_subjects_min", "9"),
                       ("g1.data_subjects_max", "3")])
-    _, errors = parse(form)
-    assert "groep 2, data_categories: give at least one category" in errors["groups"]
-    assert "groep 2, data_subjects: need 0 <= min <= max" in errors["groups"]
+    _, errors = parse(form, lang="nl")
+    assert "groep 2, Gegevens: kies ten minste één categorie" in errors["groups"]
+    assert "groep 2, Aantal betrokkenen: het minimum mag niet negatief zijn en niet groter" in errors["groups"]
+    assert "group 2, Data: give at least one category" in parse(form)[1]["groups"]
 
 
 def test_recipient_facts_and_the_effect_on_services_are_asked():
@@ -88,3 +89,29 @@ def test_the_form_shows_the_recorded_groups_and_one_empty_block():
     first = {f["key"]: f["selected"] for f in groups["groups"][0]["fields"]}
     assert "access_credentials" in first["data_categories"] and "customers" in first["subject_groups"]
     assert all(not f["selected"] for f in groups["groups"][1]["fields"])
+
+
+# Forms that reach each check of the core the questionnaire can reach (field -> what the FG did wrong).
+WRONG = [
+    {"nature": None}, {"records": "-1"}, {"restore_hours": "-2"},
+    {"g1.subject_groups": "customers"},  # a group without a category
+    {"nature": "integrity", "service_effect": "temporary"}, {"altered_data_misused": "1"},
+    {"credentials_access": "email"},
+    {"g0.data_categories": "access_credentials", "credentials_access": "access_credentials"},
+    {"countries": "Belgie", "cross_border": "1"}, {"countries": "BE"},
+    {"protection": "none", "protection_sota": "1"}, {"recipients_trusted": "1", "recipients": "unknown"},
+    {"nature": "availability_permanent", "recipients": "none", "service_effect": "permanent", "service_hours": "3"},
+    {"service_effect": "none", "service_essential": "1"},
+    {"g0.data_subjects_min": "5", "g0.data_subjects_max": "2"}, {"records": "veel"},
+]
+
+
+@pytest.mark.parametrize("wrong", WRONG, ids=[",".join(w) for w in WRONG])
+def test_every_problem_the_questionnaire_can_show_is_dutch_in_dutch(wrong):
+    from tests.unit.notifications.test_notifications_dutch import english_words
+
+    _, english = parse(posted(**wrong))
+    _, dutch = parse(posted(**wrong), lang="nl")
+    assert english and dutch.keys() == english.keys()
+    for field, text in dutch.items():
+        assert text != english[field] and english_words(text.replace("'", " ")) == set(), (field, text)

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from datalek.web.api.base import answer
+from datalek.web.api.facts_schema import SCHEMAS as FACTS_SCHEMAS
 from datalek.web.api.incidents import DECISION, FIELDS
 
 _TEXT = {"type": "string"}
@@ -74,8 +75,12 @@ SPEC: dict[str, Any] = {
                 "error": _TEXT, "problems": {"type": "object", "additionalProperties": _TEXT}}},
             "Incident": {"type": "object", "description": "the register entry (facts, decision, audit trail), the "
                          "assessment with the proposal, and `steps`: what your role may do now",
-                         "required": ["id", "status", "steps"], "properties": {
-                             "id": _TEXT, "status": _TEXT, "steps": {"type": "array", "items": _TEXT}}},
+                         "required": ["id", "status", "steps", "facts", "assessment"], "properties": {
+                             "id": _TEXT, "status": _TEXT, "steps": {"type": "array", "items": _TEXT},
+                             "facts": {"oneOf": [{"$ref": "#/components/schemas/Facts"}, {"type": "null"}]},
+                             "assessment": {"type": ["object", "null"], "description": "severity (ENISA), "
+                                            "the proposal with its rationale, and the facts it scored"}}},
+            **FACTS_SCHEMAS,
         },
     },
     "paths": {
@@ -88,8 +93,9 @@ SPEC: dict[str, Any] = {
             "a workflow step: triage, reopen, dismiss, confirm, report, inform, close, follow_up", "workflow",
             {**_DONE, **_WRITE}, requestBody=_body(_STEPS))},
         "/api/v1/incidents/{ref}/facts": {"parameters": [REF], **{method: _op(
-            "record the facts (the JSON of `datalek assess`); every problem at once", "workflow",
-            {**_DONE, **_WRITE}, requestBody=_body({"type": "object", "required": ["nature"]}))
+            "record the facts (the JSON of `datalek assess`); every problem at once (`problems`: field -> "
+            "problem)", "workflow", {**_DONE, **_WRITE}, requestBody=_body({"oneOf": [
+                {"$ref": "#/components/schemas/Facts"}, {"$ref": "#/components/schemas/FactsFirstShape"}]}))
             for method in ("put", "post")}},
         "/api/v1/incidents/{ref}/decision": {"parameters": [REF], "post": _op(
             "the privacy officer's decision: accept the proposal or override it with a reason", "workflow",

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from datalek.cli_draft import draft_command
-from incidents.assessment import FactorCode, accept, assess
+from incidents.assessment import BreachFacts, FactorCode, accept, assess
 from incidents.model import Status
 from notifications import dutch
 from tests.unit.notifications.conftest import (
@@ -125,3 +125,50 @@ def test_the_decider_is_named_with_a_dutch_role():
     document = draft_command(decided(), kind="ap", fmt="md", organisation=complete_organisation(), now=NOW,
                              supplement=complete_supplement())
     assert "besluit van root, functionaris gegevensbescherming (FG)" in document
+
+
+def _every_facts_of_the_tests():
+    """The facts of the EDPB cases, the new-facts table and the scenario: every ENISA part the core writes."""
+    from tests.unit.assessment.test_assessment_edpb_cases import CASES as EDPB
+    from tests.unit.assessment.test_assessment_edpb_cases import _load
+    from tests.unit.assessment.test_assessment_facts_v2 import CASES as TABLE
+
+    yield "scenario", assessed_incident().facts
+    yield "minors, the default step", BreachFacts.from_dict({"nature": ["confidentiality"], "groups": [
+        {"subject_groups": ["customers", "minors"], "data_categories": ["name", "email", "access_credentials"]}]})
+    for path in EDPB:
+        yield path.stem, BreachFacts.from_dict(_load(path)["facts"])
+    for name, facts, *_ in TABLE:
+        yield name, BreachFacts.from_dict(facts)
+
+
+def test_the_enisa_components_are_explained_in_dutch_with_the_cores_scores():
+    from notifications.enisa_nl import components
+
+    seen = set()
+    for name, facts in _every_facts_of_the_tests():
+        a = assess(facts)
+        texts = components(a)
+        shown = " ".join(texts.values()).replace("EI", "").replace("CB", "")
+        for adjustment in facts.dpc_adjustments:  # the writer's own notes are shown as written
+            shown = shown.replace(adjustment.note, "")
+        assert english_words(shown) == set(), name
+        for code in ("dpc", "ei", "cb"):
+            assert texts[code].endswith(f"-> {code.upper()} {getattr(a.severity, code).score:g}") or \
+                "(begrensd van" in texts[code], (name, texts[code])
+        seen |= {p.code for c in (a.severity.dpc, a.severity.cb) for p in c.parts if p.score}
+    assert {"dpc.base", "dpc.individuals", "dpc.insight", "cb.confidentiality", "cb.integrity", "cb.availability",
+            "cb.malicious"} <= seen  # the cases reach every kind of part
+
+
+def test_the_components_name_the_categories_that_set_the_class_and_the_fgs_note():
+    facts = BreachFacts.from_dict({"nature": ["confidentiality"], "recipients": {"received": "known", "trusted": True},
+                                   "groups": [{"data_categories": ["name", "insurance"]}],
+                                   "dpc_adjustments": [{"factor": "insight", "steps": -2, "note": "alleen dat zij "
+                                                        "verzekerd zijn"}]})
+    from notifications.enisa_nl import components
+
+    texts = components(assess(facts))
+    assert texts["dpc"] == ("financiële gegevens (verzekeringsgegevens (polis, premie, dekking, schadeclaims)): "
+                            "basisscore 3; inzicht dat de gegevens geven -2: alleen dat zij verzekerd zijn -> DPC 1")
+    assert texts["cb"].startswith("vertrouwelijkheid 0.25 (verstrekt aan een bekend aantal ontvangers; betrouwbaar)")
