@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -87,8 +90,37 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision``."""
-    command.upgrade(alembic_config(engine), revision)
+    """Apply migrations up to ``revision``, one process at a time (``one_migrator``)."""
+    with one_migrator(engine):
+        command.upgrade(alembic_config(engine), revision)
+
+
+_MIGRATE_LOCK = 0x6461746C656C  # PostgreSQL advisory-lock key of migrations (the audit chain has its own)
+
+
+@contextmanager
+def one_migrator(engine: Engine) -> Iterator[None]:
+    """Processes that start together on a fresh database (the worker and the web console of docker-compose,
+    several workers) migrate one after the other; the next finds the schema at its revision and does
+    nothing. PostgreSQL: a session advisory lock (no privilege needed; waits up to 10 minutes); SQLite: an
+    exclusive lock on a file beside the database."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SET statement_timeout = '10min'"))
+            conn.execute(text("SET lock_timeout = '10min'"))
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATE_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATE_LOCK})
+        return
+    path = sqlite_file(engine.url.render_as_string(hide_password=False), create_folder=True)
+    if path is None:  # in memory: one process by definition
+        yield
+        return
+    with path.with_name(f"{path.name}-migrate.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def current_revision(engine: Engine) -> str | None:

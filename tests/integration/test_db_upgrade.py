@@ -51,3 +51,19 @@ def test_the_default_still_migrates_a_new_embedded_database_on_first_use(tmp_pat
     listed = datalek("incidents", "list", url=url, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert "incidents" in _tables(url)
+
+
+def test_processes_that_start_together_on_a_fresh_database_migrate_it_once_and_all_succeed(database_url, tmp_path):
+    """A worker and the web console (docker-compose), or several workers, migrate on start at the same moment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATALEK_")} | {"DATALEK_DATABASE_URL": database_url}
+    code = ("import os; from incidents.persistence import database as d; "
+            "d.upgrade(d.make_engine(os.environ['DATALEK_DATABASE_URL']))")
+    runs = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)]
+    errors = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    assert [rc for rc, _ in errors] == [0, 0, 0, 0], "\n".join(err for _, err in errors)[-3000:]
+    engine = database.make_engine(database_url)
+    try:
+        assert database.current_revision(engine) == database.head_revision(engine)
+    finally:
+        engine.dispose()
