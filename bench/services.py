@@ -66,8 +66,8 @@ def database(workdir: Path) -> Iterator[tuple[str, str]]:
 
 
 def migrate(url: str) -> None:
-    """Bring the schema up to date once, before any worker starts: two workers migrating one fresh database
-    at once race (SQLite: "table audit_log already exists")."""
+    """Bring the schema up to date once, before any worker starts, so the workers start alike (migrations
+    take a lock, ``database.one_migrator``: two workers on a fresh database would migrate one after the other)."""
     from incidents.persistence import database as persistence
 
     engine = persistence.make_engine(url)
