@@ -5,27 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import faust
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from datalek.rules import load_inventory, load_rules
 from datalek.settings import Settings
 from incidents import services
 from incidents.detection import Detection
-from incidents.inventory import Inventory
 from incidents.model import Incident
 from incidents.persistence import alerts, database, outbox
 from incidents.persistence.uow import SqlUnitOfWork
-from incidents.rules import Engine as RuleEngine
-from notifications.dispatcher import Backoff, DeliveryQueue, DeliveryResult, Dispatcher, load_targets
-from streams.alerting import AlertStore, add_alerting, recorder
-from streams.app import Handlers, StreamConfig, build_app
-from streams.kafka_admin import TOPICS
-from streams.normalise import Normaliser, load_normaliser
-from streams.raw import RawLimits, raw_topic_names
-from streams.retry import RetryPolicy
+
+if TYPE_CHECKING:  # the stream, rule and alert modules load when used: a workflow command needs none of them
+    import faust
+
+    from incidents.inventory import Inventory
+    from incidents.rules import Engine as RuleEngine
+    from notifications.dispatcher import DeliveryQueue, DeliveryResult
+    from streams.alerting import AlertStore
+    from streams.app import Handlers
+    from streams.normalise import Normaliser
+    from streams.retry import RetryPolicy
 
 
 def utc_now() -> datetime:
@@ -51,23 +52,34 @@ class Container:
 
     @cached_property
     def inventory(self) -> Inventory:
+        from datalek.rules import load_inventory
+
         return load_inventory(self.settings.organisation.inventory)
 
     @cached_property
     def normaliser(self) -> Normaliser:
         """The producer mappings: the configured folders, then the shipped ones."""
+        from streams.normalise import load_normaliser
+
         return load_normaliser(self.settings.detection.normalise_dirs)
 
     def rule_engine(self) -> RuleEngine:
         """The shipped rules plus the configured folders, with the data inventory attached."""
+        from datalek.rules import load_rules
+        from incidents.rules import Engine as RuleEngine
+
         d = self.settings.detection
         rules = load_rules(d.rules_dirs, defaults=d.default_rules)
         return RuleEngine(rules, inventory=self.inventory)
 
     def topics(self) -> dict[str, str]:
+        from streams.kafka_admin import TOPICS
+
         return {name: self.settings.kafka.topic(name) for name in TOPICS}
 
     def raw_topics(self) -> dict[str, str]:
+        from streams.raw import raw_topic_names
+
         return raw_topic_names(self.settings.kafka.topic)
 
     def all_topic_names(self) -> list[str]:
@@ -83,10 +95,14 @@ class Container:
     def retry_policy(self) -> RetryPolicy:
         """Transient database failures retried while they last; a call that hangs (a stalled server answers
         no TCP timeout) counts as one after twice the statement timeout."""
+        from streams.retry import RetryPolicy
+
         return RetryPolicy(is_transient=database.is_transient, is_conflict=database.is_conflict,
                            call_timeout=2 * self.settings.database_timeout)
 
     def handlers(self) -> Handlers:
+        from streams.app import Handlers
+
         return Handlers(
             record_detection=self.record_detection,
             pending_outbox=lambda: outbox.pending(self.session_factory),
@@ -96,6 +112,10 @@ class Container:
         )
 
     def stream_app(self) -> faust.App:
+        from streams.alerting import add_alerting
+        from streams.app import StreamConfig, build_app
+        from streams.raw import RawLimits
+
         k = self.settings.kafka
         config = StreamConfig(app_id=k.app_id, bootstrap=k.bootstrap_servers, partitions=k.partitions,
                               replication_factor=k.replication_factor, session_timeout=k.session_timeout,
@@ -110,6 +130,9 @@ class Container:
         return app
 
     def delivery_queue(self) -> DeliveryQueue:
+        from notifications.dispatcher import Backoff, DeliveryQueue, Dispatcher, load_targets
+        from streams.alerting import recorder
+
         a = self.settings.alerts
         targets = load_targets([u.get_secret_value() for u in a.apprise_urls], config_file=a.apprise_config,
                                request_rate_per_sec=a.throttle_seconds)
@@ -118,6 +141,8 @@ class Container:
                              max_attempts=a.max_attempts, backoff=Backoff(base=a.retry_base_seconds))
 
     def alert_store(self) -> AlertStore:
+        from streams.alerting import AlertStore
+
         f = self.session_factory
 
         def record(r: DeliveryResult) -> None:

@@ -8,18 +8,15 @@ import sys
 import threading
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-from kafka import KafkaProducer
-from kafka.errors import KafkaError
 from pydantic import ValidationError
 from rich.table import Table
 
 from datalek import logs
 from datalek.bootstrap import Container, utc_now
-from datalek.brokers import EmbeddedBroker
 from datalek.cli_common import (
     db_label,
     err,
@@ -36,18 +33,18 @@ from datalek.cli_db import db_cli
 from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
 from datalek.cli_status import status_command
+from datalek.cli_web import web_command
 from datalek.invocation import invocation
 from datalek.replay import replay_command
 from datalek.settings import KafkaSettings, Settings
-from datalek.web import web_command
 from incidents.assessment import deadlines
 from incidents.model import Incident
-from notifications.dispatcher import load_targets
-from streams import ingest as ingestion
-from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
 from streams.lines import parse_bounded
 from streams.normalise import MappingError, load_normaliser
 from streams.parsers import FORMATS, ParseContext
+
+if TYPE_CHECKING:  # Kafka, Faust, Apprise and the web server load in the commands that use them (fast start)
+    from kafka import KafkaProducer
 
 app = typer.Typer(help="datalek: personal-data breach tracker (GDPR Art. 33/34).", no_args_is_help=True)
 incidents_cli = typer.Typer(help="Read incidents.", no_args_is_help=True)
@@ -73,6 +70,9 @@ def run(log_level: Annotated[str | None, typer.Option(
     """The main job: embedded broker (when none is configured), migrations, topics, the stream worker.
     DATALEK_LOG_FORMAT=json writes one JSON object per log line (production)."""
     import faust
+
+    from datalek.brokers import EmbeddedBroker
+    from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
 
     settings = with_log_level(Settings(), "debug" if verbose else log_level)
     container = Container(settings)
@@ -108,6 +108,8 @@ def with_log_level(settings: Settings, level: str | None) -> Settings:
 def startup_summary(container: Container) -> list[str]:
     """What `datalek run` says before the worker starts: where everything is, what it runs, where alerts go."""
     settings, k = container.settings, container.settings.kafka
+    from notifications.dispatcher import load_targets
+
     kind = "embedded Tansu, memory storage" if k.embedded else "external"
     rules = container.rule_engine().rules
     a = settings.alerts
@@ -137,6 +139,9 @@ def _check_format(fmt: str) -> None:
 
 
 def _producer(k: KafkaSettings) -> KafkaProducer:
+    from kafka import KafkaProducer
+    from kafka.errors import KafkaError
+
     # a wait longer than a moment says what it waits for (issue 14: "ingest with no broker waits 30 s silently")
     waiting = threading.Timer(2.0, lambda: err.print(
         f"note: waiting up to {k.connect_timeout:g} s for the Kafka broker at {k.bootstrap_servers}",
@@ -161,6 +166,8 @@ def ingest(
     asset: Annotated[str | None, typer.Option(help="the inventory system these logs belong to")] = None,
 ) -> None:
     """Parse a log file or stdin and send the events to Kafka; rejected lines go to the dead-letter topic."""
+    from streams import ingest as ingestion
+
     settings = Settings()
     k = settings.kafka
     _check_format(fmt)
@@ -205,6 +212,7 @@ def syslog(
     """Receive syslog (RFC 5424/3164, UDP and TCP), parse and produce to Kafka."""
     import asyncio
 
+    from streams import ingest as ingestion
     from streams.syslog_receiver import SyslogReceiver
 
     settings = Settings()

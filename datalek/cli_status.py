@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy import func, select
@@ -16,8 +16,9 @@ from datalek.bootstrap import Container
 from datalek.cli_common import out
 from datalek.settings import Settings
 from incidents.persistence.rows import IncidentRow
-from streams import plain_consumer
-from streams.health import Health, broker_health
+
+if TYPE_CHECKING:
+    from streams.health import Health
 
 
 def database_health(container: Container) -> tuple[str | None, datetime | None]:
@@ -29,6 +30,9 @@ def database_health(container: Container) -> tuple[str | None, datetime | None]:
 
 
 def check(settings: Settings, *, timeout: float = 5.0) -> Health:
+    from streams import plain_consumer
+    from streams.health import Health, broker_health
+
     container = Container(settings.model_copy(update={"database_timeout": timeout}))
     k = settings.kafka
     topics = container.topics()

@@ -9,7 +9,6 @@ from typing import Any
 
 import yaml
 
-from datalek.rules.sigma import rules_from_sigma
 from incidents.inventory import InvalidInventory, Inventory
 from incidents.rules import Rule, RuleError, rule_from_dict
 
@@ -37,7 +36,11 @@ def load_rules(directories: Iterable[Path] = (), *, defaults: bool = True) -> li
             sigma.append((str(path), text))
         else:
             native.extend(rule_from_dict(d, source=str(path)) for d in docs)
-    return native + (rules_from_sigma(sigma) if sigma else [])
+    if not sigma:
+        return native
+    from datalek.rules.sigma import rules_from_sigma  # pySigma loads only for Sigma files
+
+    return native + rules_from_sigma(sigma)
 
 
 def documents(path: Path, text: str) -> list[Any]:
