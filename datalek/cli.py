@@ -30,6 +30,7 @@ from datalek.cli_common import (
     use_token,
 )
 from datalek.cli_db import db_cli
+from datalek.cli_examples import attach as attach_examples
 from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
 from datalek.cli_status import status_command
@@ -316,6 +317,7 @@ app.command("parse")(parse_command)
 app.add_typer(inventory_cli, name="inventory")
 app.command("web")(web_command)
 app.command("status")(status_command)
+attach_examples(app)  # examples under --help (datalek/cli_examples.py), once every command is registered
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ register_cli = typer.Typer(help="The breach register (Art. 33(5)).", no_args_is_
 audit_cli = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 Reason = Annotated[str, typer.Option("--reason", help="why (kept in the audit log)")]
 REGISTER_FORMATS = {"md": register.to_markdown, "json": register.to_json, "csv": register.to_csv}
+BINARY_FORMATS = ("xlsx",)  # written to a file (--output) only, never to a terminal
 
 
 def _when(value: str | None) -> datetime | None:
@@ -246,16 +247,36 @@ def _people_change(change: Callable[[Session, str], None]) -> None:
 
 
 @register_cli.command("export")
-def export_register(fmt: Annotated[str, typer.Option("--format", help="json | csv | md")] = "json",
+def export_register(fmt: Annotated[str, typer.Option("--format", help="json | csv | md | xlsx")] = "json",
                     output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
     """Export every incident with facts, decision and audit trail."""
-    if fmt not in REGISTER_FORMATS:
-        raise fail(f"the register is written as {' | '.join(REGISTER_FORMATS)}, not {fmt!r}")
-    text = REGISTER_FORMATS[fmt](register_entries(Settings()))
+    _check_register_format(fmt, output, what="the register")
+    entries = register_entries(Settings())
+    if fmt in BINARY_FORMATS:
+        _write_xlsx(entries, output)
+        return
+    text = REGISTER_FORMATS[fmt](entries)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _check_register_format(fmt: str, output: Path | None, *, what: str) -> None:
+    if fmt not in REGISTER_FORMATS and fmt not in BINARY_FORMATS:
+        raise fail(f"{what} is written as {' | '.join([*REGISTER_FORMATS, *BINARY_FORMATS])}, not {fmt!r}")
+    if fmt in BINARY_FORMATS and output is None:
+        raise fail(f"{fmt} is a binary file: give --output FILE.{fmt} (it is never written to the terminal)")
+
+
+def _write_xlsx(entries: list[dict[str, Any]], output: Path | None) -> None:
+    from datalek.register_xlsx import to_xlsx
+
+    assert output is not None  # _check_register_format refused it before anything was read
+    try:
+        output.write_bytes(to_xlsx(entries))
+    except OSError as e:
+        raise fail(f"{output}: {e.strerror}") from e
 
 
 @audit_cli.command("verify")
@@ -307,15 +328,13 @@ def assess_command(path: Path, as_json: Annotated[bool, typer.Option("--json")] 
 
 
 def _register_text(entry: dict[str, Any], fmt: str) -> str:
-    if fmt not in REGISTER_FORMATS:
-        raise fail(f"the register entry is written as {' | '.join(REGISTER_FORMATS)}, not {fmt!r}")
     return REGISTER_FORMATS[fmt]([entry])
 
 
 def draft(
     incident_id: str,
     kind: Annotated[str, typer.Option(help="ap | subjects | register")] = "ap",
-    fmt: Annotated[str, typer.Option("--format", help="md | html | json (register: md | json | csv)")] = "md",
+    fmt: Annotated[str, typer.Option("--format", help="md | html | json (register: md | json | csv | xlsx)")] = "md",
     lang: Annotated[str, typer.Option(help="nl | en (notice to data subjects)")] = "nl",
     follow_up: Annotated[str | None, typer.Option(help="supplement | amend | withdraw")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
@@ -328,6 +347,8 @@ def draft(
     from notifications.errors import NotificationError
     from notifications.report import incident_warnings
 
+    if kind == "register":
+        _check_register_format(fmt, output, what="the register entry")
     settings = Settings()
     container = migrated(settings)
     incident, trail = read_incident(container, incident_id, action=f"draft.{kind}")
@@ -335,7 +356,10 @@ def draft(
         kept, answers = documents.organisation(session), documents.supplement(session, incident.id)
     supplement, now = read_supplement(answers), utc_now()
     try:
-        if kind == "register":
+        if kind == "register" and fmt in BINARY_FORMATS:
+            text = None
+            _write_xlsx([register.entry(incident, trail)], output)
+        elif kind == "register":
             text = _register_text(register.entry(incident, trail), fmt)
         else:
             text = draft_command(incident, kind=kind, fmt=fmt, lang=lang, follow_up=follow_up, now=now,
@@ -345,6 +369,8 @@ def draft(
         raise fail(str(e)) from e
     for warning in incident_warnings(incident, now=now, supplement=supplement):
         err.print(f"let op (tijdlijn): {warning}", markup=False, highlight=False, soft_wrap=True)
+    if text is None:
+        return
     if output:
         output.write_text(text, encoding="utf-8")
     else:

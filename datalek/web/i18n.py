@@ -77,6 +77,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "decision": ("Besluit", "Decision"), "not_decided": ("Nog niet besloten (de FG besluit).",
                                                          "Not decided yet (the FG decides)."),
     "no_facts": ("Nog geen feiten vastgelegd.", "No facts recorded yet."),
+    "facts_recorded": ("Vastgelegde feiten", "Recorded facts"),
     "assessment": ("Beoordeling", "Assessment"), "incident": ("Incident", "Incident"),
     "footer": ("Elke weergave en elke stap staat in het auditlog.", "Every view and every step is in the audit log."),
     "refused": ("Niet uitgevoerd", "Not done"), "back": ("terug naar het incident", "back to the incident"),

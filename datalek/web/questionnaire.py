@@ -51,7 +51,7 @@ QUESTIONS: tuple[Question, ...] = (
                                       "What do leaked credentials give access to?"),
       ("Alleen bij 'access_credentials': de gegevens achter het account (ENISA).",
        "Only with 'access_credentials': the data behind the account (ENISA)."), _values(v.DataCategory)),
-    Q("records", "count", ("Aantal records (6.3)", "Number of records (6.3)"),
+    Q("records", "count", ("Aantal gegevensrecords (6.3)", "Number of records (6.3)"),
       ("Leeg als onbekend.", "Empty if unknown.")),
     Q("identifiability", "optional_one", ("Identificeerbaarheid (ENISA)", "Ease of identification (ENISA)"),
       ("Hoe makkelijk zijn de personen te herkennen? Leeg: niet beoordeeld, telt als maximaal.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from datalek.web import i18n
+from datalek.web import i18n, readable
 from incidents.assessment import assess, deadlines
 from incidents.model import UNKNOWN_ASSET_NOTE, Incident
 from notifications import dutch, enisa_nl
@@ -20,10 +20,14 @@ def when(moment: datetime) -> str:
 
 
 def _span(clock: deadlines.Clock, lang: str) -> str:
+    """Time left or overdue: "nog 3 uur 12 min", "te laat met 3 uur" (Dutch); "3h 12m left" (English)."""
     t = i18n.translator(lang)
-    minutes = int(abs(clock.time_left.total_seconds()) // 60)
-    span = f"{minutes // 60}h {minutes % 60:02d}m"
-    return f"{t('overdue_by')} {span}" if clock.overdue else f"{span} {t('left')}"
+    hours, minutes = divmod(int(abs(clock.time_left.total_seconds()) // 60), 60)
+    if lang != "nl":
+        span = f"{hours}h {minutes:02d}m"
+        return f"{t('overdue_by')} {span}" if clock.overdue else f"{span} {t('left')}"
+    span = " ".join([f"{hours} uur"] * bool(hours) + [f"{minutes} min"] * bool(minutes or not hours))
+    return f"{t('overdue_by')} {span}" if clock.overdue else f"nog {span}"
 
 
 def clock_state(i: Incident, *, now: datetime, lang: str = "en") -> str:
@@ -83,11 +87,11 @@ def detail(i: Incident, trail: list[dict[str, Any]], *, now: datetime, lang: str
             "breach_types": ", ".join(i18n.choice(b, lang) for b in sorted(i.breach_types)),
             "timeline": [{"what": t(f"moment_{w}"), "utc": when(m), "local": deadlines.format_amsterdam(m)}
                          for w, m in moments if m is not None],
-            "facts": i.facts.to_dict() if i.facts else None,
+            "facts": readable.facts(i.facts.to_dict(), lang) if i.facts else None,
             "assessment": assess(i.facts).to_dict() if i.facts else None,
             "explained": explained(i, lang),
             "decision": i.decision.to_dict() if i.decision else None, "clocks": clocks,
-            "detections": len(i.detection_keys), "trail": trail,
+            "detections": len(i.detection_keys), "trail": readable.trail(trail, lang),
             "asset_note": None if i.asset_known else UNKNOWN_ASSET_NOTE, "affected": i.affected.to_dict(),
             "time_warnings": incident_warnings(i, now=now, supplement=supplement)}
 

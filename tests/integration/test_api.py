@@ -322,6 +322,29 @@ async def test_drafts_and_register_are_served_in_their_formats(site):
     assert status == 200 and {i["id"] for i in listing["incidents"]} == {site.plain, site.hostile, iid}
 
 
+async def test_the_register_as_xlsx_is_a_workbook_of_the_csv_columns_audited_per_incident(site):
+    import io
+
+    from openpyxl import load_workbook
+
+    from datalek.register_xlsx import MEDIA_TYPE
+    from incidents.register import FLAT_COLUMNS
+
+    iid = site.incident(*ASSESSING)
+    response = await site.client.get("/api/v1/register?format=xlsx", headers=bearer(site, "rita"))
+    assert response.status == 200 and response.content_type == MEDIA_TYPE
+    assert response.headers["Content-Disposition"] == 'attachment; filename="register.xlsx"'
+    sheet = load_workbook(io.BytesIO(await response.read()))["register"]
+    assert [c.value for c in sheet[1]] == list(FLAT_COLUMNS) and sheet.freeze_panes == "A2"
+    rows = {line[0].value: dict(zip(FLAT_COLUMNS, line, strict=True)) for line in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {site.plain, site.hostile, iid}
+    assert rows[iid]["opened_at"].is_date and rows[iid]["opened_at"].value == NOW.replace(tzinfo=None)
+    assert all(c.data_type != "f" for row in rows.values() for c in row.values())
+    assert {r for r in site.rows() if r[2] == "api.register.exported"} == {
+        (i, "rita", "api.register.exported") for i in (site.plain, site.hostile, iid)}
+    assert (await site.client.get("/api/v1/register?format=xlsx")).status == 401
+
+
 def _described():
     return {(method.upper(), path) for path, item in SPEC["paths"].items() for method in item
             if method != "parameters"}

@@ -76,7 +76,7 @@ async def test_the_page_opens_with_state_clock_and_the_steps_of_the_role_in_dutc
     _, assessing = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert steps(assessing) == ["facts", "decide"]  # the FG decides
     assert "uiterlijk melden" in assessing and "2026-11-23 11:00 CET" in assessing  # deadline in Amsterdam
-    assert 'class="banner running"' in assessing and "70h 00m resterend" in assessing
+    assert 'class="banner running"' in assessing and "nog 70 uur" in assessing
     _, analyst = await page(desk, f"/incidents/{desk.plain}", "ann")
     assert steps(analyst) == ["facts"]  # an analyst does not decide
     english = await desk.client.get(f"/incidents/{desk.plain}?lang=en", headers=desk.auth("fien"))
@@ -86,14 +86,13 @@ async def test_the_page_opens_with_state_clock_and_the_steps_of_the_role_in_dutc
 
 
 def _readable(body):
-    """The page as the FG reads it, without the stored data shown as they are (facts, decision, audit trail, the
-    raw assessment)."""
-    for start, end in (("<details>", "</details>"),
-                       ("<h2>Audittrail</h2>", "</table>"), ("<h2>Besluit</h2>", "</section>")):
-        before, _, rest = body.partition(start)
-        body = before + rest.partition(end)[2] if rest else body
-    facts = body.index("<h2>Feiten vastleggen (vragenlijst)</h2>")
-    return visible_html(body[:facts] + body[body.index("</section>", facts):])
+    """The page as the FG reads it, without the stored data shown as they are (the raw assessment and decision
+    in their <details>, the decision's section)."""
+    for start, end in (("<details>", "</details>"), ("<h2>Besluit</h2>", "</section>")):
+        while start in body:
+            before, _, rest = body.partition(start)
+            body = before + rest.partition(end)[2]
+    return visible_html(body)
 
 
 @pytest.mark.asyncio
@@ -115,13 +114,62 @@ async def test_the_fg_reads_the_proposal_rationale_timeline_and_clocks_in_dutch(
     assert "ENISA severity 2 (medium) reaches" in english and "notify the AP within 72 hours" in english
 
 
+def _section(body, heading):
+    start = body.index(f"<h2>{heading}</h2>")
+    return body[start:body.index("</section>", start)]
+
+
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("hours", "level", "text"), [(50, "urgent", "22h 00m resterend"),
-                                                      (75, "overdue", "te laat met 3h 00m")])
+async def test_the_fg_reads_the_recorded_facts_and_the_audit_trail_in_dutch_codes_only_on_request(desk):
+    answers = {**FORM_FACTS, "nature": ["confidentiality", "availability_temporary"], "protection": "encrypted",
+               "protection_effective": "no", "recipients": "known", "recipients_trusted": "1",
+               "service_effect": "temporary", "service_hours": "6.5"}
+    assert (await post(desk, f"/incidents/{desk.plain}/facts", "fien", answers))[0] == 303
+    _, body = await page(desk, f"/incidents/{desk.plain}", "fien")
+    recorded = _section(body, "Vastgelegde feiten")
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd data-field=\"[a-z_]+\">(.*?)</dd>", recorded, re.S))
+    assert facts["Aard van de inbreuk (5.1)"] == ("vertrouwelijkheid (ingezien door onbevoegden), "
+                                                  "beschikbaarheid: tijdelijk")
+    assert facts["Wat is er gebeurd (5.2)"] == "hacking, malware of phishing"
+    assert "<li>groep 1: klanten; 1 tot 4 betrokkenen; gegevens: naam, adres, e-mailadres, telefoonnummer, " \
+           "inloggegevens, klant-/ordernummer; bijzondere persoonsgegevens: geen</li>" in facts[
+               "Getroffen groepen en hun gegevens (6.1, 6.2, 7.1, 7.3)"].replace("\n", "")
+    assert facts["Beveiliging vooraf (8.1)"] == ("versleuteld; stand van de techniek: nee; sleutel veilig: nee; "
+                                                 "werkte tegen deze inbreuk: nee")
+    assert facts["Ontvangers"] == "bekende ontvangers; betrouwbaar: ja; verwijdering bevestigd: nee"
+    assert facts["Gevolg voor de dienstverlening (9.1)"] == "tijdelijk; essentiële dienst: nee; 6,5 uur"
+    assert (facts["Kwade opzet"], facts["Reservekopie beschikbaar"]) == ("ja", "onbekend")
+    trail_html = _section(body, "Audittrail")
+    rows = [[unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+            for r in re.findall(r"<tr><td>.*?</tr>", trail_html, re.S)]
+    assert rows[0][1:5] == ["systeem (detectie)", "incident geopend", "", "gedetecteerd"]
+    assert ["ann", "status gewijzigd", "gedetecteerd", "in triage", "look"] in [r[1:] for r in rows]
+    assert ["ann", "status gewijzigd", "bevestigd", "beoordeling", "feiten vastgelegd"] in [r[1:] for r in rows]
+    assert ["fien", "bekeken (console)", "", "", ""] in [r[1:] for r in rows]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r[0]) for r in rows)
+    seen = visible_html("<body>" + _section(body, "Vastgelegde feiten") + trail_html)
+    assert not {"status.changed", "web.viewed", "incident.opened", "hacking_malware_phishing", "data_subjects",
+                "confidentiality", "customers", "detected", "assessing", "none"} & set(seen.split())
+    assert 'data-action="status.changed"' in trail_html  # the stored code stays at hand for an auditor
+    stored = ("look", "burst", "portal")  # a person's reason, the detection's words, the asset: as written
+    assert english_words(re.sub("|".join(stored), "", _readable(body))) == set()
+    english = await (await desk.client.get(f"/incidents/{desk.plain}?lang=en", headers=desk.auth("fien"))).text()
+    facts_en = _section(english, "Recorded facts")
+    assert "Nature of the breach (5.1)" in facts_en and "hacking malware phishing" in facts_en
+    assert "encrypted; state of the art: no; key safe: no; effective against this breach: no" in facts_en
+    assert "status changed" in _section(english, "Audit trail") and "system (detection)" in english
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("hours", "level", "text"), [(50, "urgent", "nog 22 uur<"),
+                                                      (75, "overdue", "te laat met 3 uur<"),
+                                                      (68.8, "urgent", "nog 3 uur 12 min<"),
+                                                      (71.75, "urgent", "nog 15 min<")])
 async def test_the_clock_is_highlighted_under_24_hours_and_when_overdue(desk, hours, level, text):
-    desk.clock.at = NOW + timedelta(hours=hours)
+    desk.clock.at = NOW + timedelta(minutes=round(hours * 60))
     _, body = await page(desk, f"/incidents/{desk.plain}", "fien")
     assert f'class="banner {level}"' in body and text in body
+    assert not re.search(r"\d+h \d\dm", body)  # the English notation only on ?lang=en
 
 
 @pytest.mark.asyncio

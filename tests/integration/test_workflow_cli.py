@@ -191,7 +191,36 @@ def test_the_register_draft_is_markdown_by_default_json_or_csv_on_request_and_re
     assert csv_text.startswith("id,title,status")
     html = datalek(tmp_path, "draft", ref, "--kind", "register", "--format", "html")
     assert html.returncode == 2 and "Traceback" not in html.stderr
-    assert "the register entry is written as md | json | csv, not 'html'" in html.stderr
+    assert "the register entry is written as md | json | csv | xlsx, not 'html'" in html.stderr
+
+
+def test_the_register_as_xlsx_goes_to_a_file_only_and_reads_back_as_the_csv_columns(tmp_path):
+    from openpyxl import load_workbook
+
+    from incidents.register import FLAT_COLUMNS
+
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    database.upgrade(engine)
+    hostile = '=HYPERLINK("http://evil.example","klik")'
+    services.record_detection(SqlUnitOfWork(database.session_factory(engine)), detection("d1", asset=hostile),
+                              now=NOW, correlation_window=HOUR)
+    engine.dispose()
+    ref = json.loads(datalek(tmp_path, "incidents", "list", "--json").stdout.splitlines()[0])["id"]
+
+    for args in (["register", "export", "--format", "xlsx"], ["draft", ref[:8], "--kind", "register", "--format",
+                                                              "xlsx"]):
+        refused = datalek(tmp_path, *args)
+        assert refused.returncode == 2 and refused.stdout == "" and "Traceback" not in refused.stderr
+        assert refused.stderr.strip().splitlines()[-1].endswith(
+            "xlsx is a binary file: give --output FILE.xlsx (it is never written to the terminal)"), refused.stderr
+        written = datalek(tmp_path, *args, "--output", "r.xlsx")
+        assert written.returncode == 0 and written.stdout == "", written.stderr
+        sheet = load_workbook(tmp_path / "r.xlsx")["register"]
+        assert [c.value for c in sheet[1]] == list(FLAT_COLUMNS) and sheet.max_row == 2
+        row = dict(zip(FLAT_COLUMNS, sheet[2], strict=True))
+        assert row["id"].value == ref and row["asset"].value == hostile and row["asset"].data_type == "s"
+        assert row["opened_at"].is_date and row["opened_at_amsterdam"].value.endswith(("CET", "CEST"))
+        (tmp_path / "r.xlsx").unlink()
 
 
 def test_control_and_bidi_characters_in_event_names_never_reach_an_incident_or_the_cli(tmp_path):

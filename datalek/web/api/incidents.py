@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
+from datalek import register_xlsx
 from datalek.web import actions
 from datalek.web.api.base import ApiError, ApiGuard, answer, json_object, refusal
 from datalek.web.console import REF, Console
@@ -149,11 +150,15 @@ class IncidentsApi:
         return web.Response(text=document, content_type=DRAFT_TYPES[fmt])
 
     async def register(self, request: web.Request, person: wf.Actor) -> web.Response:
-        """GET /api/v1/register?format=json|csv: every incident (Art. 33(5)); audited per incident."""
+        """GET /api/v1/register?format=json|csv|xlsx: every incident (Art. 33(5)); audited per incident."""
         fmt = request.query.get("format", "json")
-        if fmt not in ("json", "csv"):
-            raise ApiError(400, "format: json or csv")
+        if fmt not in ("json", "csv", "xlsx"):
+            raise ApiError(400, "format: json, csv or xlsx")
         entries = await asyncio.to_thread(self._register, person.name)
+        if fmt == "xlsx":
+            body = await asyncio.to_thread(register_xlsx.to_xlsx, entries)
+            return web.Response(body=body, content_type=register_xlsx.MEDIA_TYPE,
+                                headers={"Content-Disposition": 'attachment; filename="register.xlsx"'})
         if fmt == "csv":
             return web.Response(text=register.to_csv(entries), content_type="text/csv")
         return web.Response(text=register.to_json(entries), content_type="application/json")

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from datalek.register_xlsx import MEDIA_TYPE as XLSX
 from datalek.web.api.base import answer
 from datalek.web.api.facts_schema import SCHEMAS as FACTS_SCHEMAS
 from datalek.web.api.incidents import DECISION, FIELDS
@@ -109,10 +110,10 @@ SPEC: dict[str, Any] = {
                         {"name": "notice", "in": "query", "schema": {"enum": ["nl", "en"]}}])},
         "/api/v1/register": {"get": _op(
             "the breach register, Art. 33(5) (audited per incident: api.register.exported)", "read",
-            {"200": {"description": "{\"register\": [...]} or CSV", "content": {"application/json": {},
-                                                                                "text/csv": {}}},
+            {"200": {"description": "{\"register\": [...]}, CSV or an XLSX workbook (the CSV's columns)",
+                     "content": {"application/json": {}, "text/csv": {}, XLSX: {}}},
              **_errors(400)},
-            parameters=[{"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}}])},
+            parameters=[{"name": "format", "in": "query", "schema": {"enum": ["json", "csv", "xlsx"]}}])},
         "/api/v1/events": {"post": _op(
             "ECS events to the events topic: one object, an array, or {\"events\": [...]}. Each is validated as "
             "the worker does; the answer lists each as accepted (with its id) or rejected (with the reason). "
