@@ -101,21 +101,27 @@ def _line(template: str, size: int) -> str:
     return start + (filler * (size // len(filler) + 1))[:size] + "\x01"
 
 
-def _cost(fmt: str, line: str) -> float:
+def _cost(fmt: str, line: str, *, runs: int = 2) -> float:
     best = float("inf")
-    for _ in range(2):
+    for _ in range(runs):
         began = time.perf_counter()
         list(FORMATS[fmt]([line + "\n"], context=CONTEXT))
         best = min(best, time.perf_counter() - began)
     return best
 
 
-def _super_linear(fmt: str, template: str) -> str | None:
-    large = _cost(fmt, _line(template, LARGE))
+def _super_linear(fmt: str, template: str, *, runs: int = 2) -> str | None:
+    """A verdict of "slow" is measured again, best of 7: on a loaded machine one descheduling of a 0.2 s run
+    looks like 20x (seen in CI); a super-linear pattern is slow on every run."""
+    large = _cost(fmt, _line(template, LARGE), runs=runs)
     if large < FLOOR:
         return None
-    small = _cost(fmt, _line(template, SMALL))
-    return None if large / max(small, 1e-6) < RATIO else f"{large:.2f} s at 200 kB, {small:.3f} s at 50 kB"
+    small = _cost(fmt, _line(template, SMALL), runs=runs)
+    if large / max(small, 1e-6) < RATIO:
+        return None
+    if runs < 7:
+        return _super_linear(fmt, template, runs=7)
+    return f"{large:.2f} s at 200 kB, {small:.3f} s at 50 kB"
 
 
 def test_syslog_parsers_read_crafted_200_kb_lines_in_linear_time() -> None:
