@@ -31,6 +31,7 @@ from datalek.web.security import (
     same_origin,
     transport,
 )
+from incidents import register
 from incidents.errors import IncidentError
 from incidents.model import Incident
 from incidents.persistence import audit, users
@@ -205,6 +206,16 @@ class Console:
     @staticmethod
     def lang() -> str:
         return _LANG.get()
+
+    def register(self, actor: Actor, action: str) -> list[dict[str, Any]]:
+        """The breach register (Art. 33(5)): every incident's entry, each read audited under the user's name."""
+        with self.container.uow() as uow:
+            incidents = uow.incidents.list(limit=None)
+            entries = [register.entry(i, audit.trail(uow.session, i.id)) for i in incidents]
+            for i in incidents:
+                uow.audit(i.id, at=self.clock(), actor=actor.name, action=action)
+            uow.commit()
+            return entries
 
     def read(self, ref: str, actor: Actor, action: str) -> tuple[Incident, list[dict[str, Any]]]:
         """The incident and its trail; the read is audited under the user's name."""

@@ -21,7 +21,19 @@ STATUS = {
 }
 
 TEXT: Mapping[str, tuple[str, str]] = {
-    "incidents": ("Incidenten", "Incidents"), "all_incidents": ("alle incidenten", "all incidents"),
+    "incidents": ("Incidenten", "Incidents"),
+    "register": ("Register van datalekken", "Breach register"), "register_nav": ("register", "register"),
+    "register_intro": ("Alle incidenten, ook die niet gemeld zijn (art. 33 lid 5 AVG). Download voor een "
+                       "spreadsheet, een document of een ander systeem:",
+                       "Every incident, also those not reported (Art. 33(5) GDPR). Download for a spreadsheet, "
+                       "a document or another system:"),
+    "reg_opened_at_amsterdam": ("geopend", "opened"), "reg_became_aware_at_amsterdam": ("kennisname", "aware"),
+    "reg_nature": ("aard", "nature"), "reg_data_categories": ("gegevens", "data categories"),
+    "reg_data_subjects": ("betrokkenen", "data subjects"), "reg_severity_level": ("ernst", "severity"),
+    "reg_decision_notify_ap": ("melden AP", "notify AP"),
+    "reg_decision_notify_subjects": ("betrokkenen informeren", "inform data subjects"),
+    "reg_reported_at_amsterdam": ("gemeld", "reported"), "reg_meldnummer": ("meldnummer", "AP reference"),
+    "reg_closed_at": ("gesloten", "closed"), "all_incidents": ("alle incidenten", "all incidents"),
     "sign_in": ("Inloggen", "Sign in"), "sign_out": ("uitloggen", "sign out"),
     "token_invalid": ("Dat token is niet geldig.", "That token is not valid."),
     "paste_token": ("Plak uw API-token (van <code>datalek users token NAAM</code>).",

@@ -51,6 +51,8 @@ ACTIONS: Mapping[str, Pair] = {  # audit actions on an incident (incidents.servi
     "web.supplement.saving": ("aanvullende antwoorden opslaan (console)", "supplementary answers saving (console)"),
     "api.viewed": ("bekeken (API)", "viewed (API)"),
     "api.register.exported": ("register geëxporteerd (API)", "register exported (API)"),
+    "web.register.viewed": ("register bekeken (console)", "register viewed (console)"),
+    "web.register.exported": ("register gedownload (console)", "register downloaded (console)"),
 }
 DRAFTS: Mapping[str, Pair] = {"ap": ("concept melding AP", "AP notification draft"),
                               "subjects": ("concept bericht aan betrokkenen", "notice to data subjects draft"),

@@ -333,7 +333,7 @@ async def test_the_register_as_xlsx_is_a_workbook_of_the_csv_columns_audited_per
     iid = site.incident(*ASSESSING)
     response = await site.client.get("/api/v1/register?format=xlsx", headers=bearer(site, "rita"))
     assert response.status == 200 and response.content_type == MEDIA_TYPE
-    assert response.headers["Content-Disposition"] == 'attachment; filename="register.xlsx"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="register-datalekken.xlsx"'
     sheet = load_workbook(io.BytesIO(await response.read()))["register"]
     assert [c.value for c in sheet[1]] == list(FLAT_COLUMNS) and sheet.freeze_panes == "A2"
     rows = {line[0].value: dict(zip(FLAT_COLUMNS, line, strict=True)) for line in sheet.iter_rows(min_row=2)}

@@ -166,3 +166,32 @@ async def test_server_logs_name_the_route_not_the_incident_or_the_query(site, ca
     await site.client.get(f"/incidents/{site.plain}", headers={"Authorization": "Bearer wrong"})
     lines = [r.getMessage() for r in caplog.records if r.name == "datalek.web"]
     assert lines == ["GET /incidents/{ref} 200", "GET /incidents/{ref} 401"]
+
+
+@pytest.mark.asyncio
+async def test_the_register_page_lists_every_incident_in_dutch_and_downloads_it_audited_per_incident(site):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from incidents.register import FLAT_COLUMNS
+
+    assert (await site.client.get("/register")).status == 401  # no token, no register, nothing audited
+    page = await site.client.get("/register", headers=site.auth("fien"))
+    text = await page.text()
+    assert page.status == 200 and "Register van datalekken" in text and 'href="/register"' in text
+    assert f'href="/incidents/{site.plain}"' in text and f'href="/incidents/{site.hostile}"' in text
+    assert "beoordeling" in text and "vertrouwelijkheid" in text  # status and nature in Dutch, not codes
+    assert "<script>" not in text  # the hostile title stays text (autoescape)
+    assert {(i, a) for i, _, a in site.audit()} == {(site.plain, "web.register.viewed"),
+                                                     (site.hostile, "web.register.viewed")}
+    workbook = await site.client.get("/register/download?format=xlsx", headers=site.auth("ann"))
+    sheet = load_workbook(io.BytesIO(await workbook.read()))["register"]
+    assert [c.value for c in sheet[1]] == list(FLAT_COLUMNS)
+    assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {site.plain, site.hostile}
+    table = await (await site.client.get("/register/download?format=csv", headers=site.auth("ann"))).text()
+    assert {row["id"] for row in csv.DictReader(io.StringIO(table))} == {site.plain, site.hostile}
+    assert (await site.client.get("/register/download?format=html", headers=site.auth("ann"))).status == 400
+    exported = [(i, who) for i, who, a in site.audit() if a == "web.register.exported"]
+    assert sorted(exported) == sorted([(site.plain, "ann"), (site.hostile, "ann")] * 2)

@@ -14,8 +14,8 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
-from datalek import register_xlsx
 from datalek.web import actions
+from datalek.web import register as register_page
 from datalek.web.api.base import ApiError, ApiGuard, answer, json_object, refusal
 from datalek.web.console import REF, Console
 from datalek.web.drafts import Drafts
@@ -154,23 +154,8 @@ class IncidentsApi:
         fmt = request.query.get("format", "json")
         if fmt not in ("json", "csv", "xlsx"):
             raise ApiError(400, "format: json, csv or xlsx")
-        entries = await asyncio.to_thread(self._register, person.name)
-        if fmt == "xlsx":
-            body = await asyncio.to_thread(register_xlsx.to_xlsx, entries)
-            return web.Response(body=body, content_type=register_xlsx.MEDIA_TYPE,
-                                headers={"Content-Disposition": 'attachment; filename="register.xlsx"'})
-        if fmt == "csv":
-            return web.Response(text=register.to_csv(entries), content_type="text/csv")
-        return web.Response(text=register.to_json(entries), content_type="application/json")
-
-    def _register(self, name: str) -> list[dict[str, Any]]:
-        with self.c.container.uow() as uow:
-            incidents = uow.incidents.list(limit=None)
-            entries = [register.entry(i, audit.trail(uow.session, i.id)) for i in incidents]
-            for i in incidents:
-                uow.audit(i.id, at=self.c.clock(), actor=name, action="api.register.exported")
-            uow.commit()
-            return entries
+        entries = await asyncio.to_thread(self.c.register, person, "api.register.exported")
+        return await asyncio.to_thread(register_page.export, entries, fmt)
 
 
 def add_routes(router: web.UrlDispatcher, console: Console, guard: ApiGuard) -> None:
