@@ -37,7 +37,7 @@ def rows(entries: Sequence[Mapping[str, Any]], lang: str) -> list[dict[str, Any]
     for entry in entries:
         cells = register.flat(entry)
         row = {c: "" if cells.get(c) is None else str(cells[c]) for c in COLUMNS}
-        for coded in ("nature", "data_categories"):  # vocabulary values, joined with "; " (incidents.register)
+        for coded in ("nature", "data_categories", "severity_level"):  # vocabulary values, "; "-joined lists
             row[coded] = "; ".join(i18n.choice(v, lang) for v in row[coded].split("; ") if v)
         out.append({**row, "status": i18n.status(row["status"], lang), "short_id": row["id"][:8]})
     return out

@@ -2,7 +2,8 @@
 
 The walk of issue 11: the analyst signs in from an alert link, triages the scenario incident, confirms it and
 records facts; the FG signs in, completes the questionnaire, sees the proposal, decides, enters the
-supplementary answers and downloads the AP draft. Screenshots stay under the test's tmp dir (path printed)."""
+supplementary answers, downloads the AP draft and the breach register. Screenshots stay under the test's
+tmp dir (path printed)."""
 
 from __future__ import annotations
 
@@ -165,3 +166,24 @@ async def fg(walk: Walk, token: str, path: str, tmp_path: Path) -> None:
     assert download.suggested_filename.endswith("-ap.md") and "Concept-melding datalek" in text
     assert "9.3" in text and "Wachtwoorden van vier klantaccounts geraden" in text
     assert "niet effectief tegen deze inbreuk" in text and "Herkomst: afgeleid, bevestigd door de FG" in text
+    await register(walk, tmp_path)
+
+
+async def register(walk: Walk, tmp_path: Path) -> None:
+    """The FG opens the breach register from the header and saves it for a spreadsheet."""
+    from openpyxl import load_workbook
+
+    page = walk.page
+    await page.click("header nav a[href='/register']")
+    await page.wait_for_url(walk.base + "/register")
+    row = page.locator("#register tbody tr")
+    assert await row.count() == 1 and "besloten" in (await row.inner_text()).lower()  # the CSS capitalises
+    await walk.shot("fg-register")
+    async with page.expect_download() as info:
+        await page.click("a[href='/register/download?format=xlsx']")
+    download = await info.value
+    target = tmp_path / download.suggested_filename
+    await download.save_as(str(target))
+    sheet = load_workbook(target)["register"]
+    assert download.suggested_filename == "register-datalekken.xlsx" and sheet.max_row == 2
+    assert sheet["C2"].value == "decided"  # the status column of the one incident
