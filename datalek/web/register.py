@@ -13,6 +13,7 @@ from datalek import register_xlsx
 from datalek.web import i18n
 from datalek.web.console import Console, user
 from incidents import register
+from notifications import dutch
 
 TYPES = {"xlsx": register_xlsx.MEDIA_TYPE, "csv": "text/csv", "md": "text/markdown", "json": "application/json"}
 # what the page shows of each entry (the downloads hold every column of incidents.register.FLAT_COLUMNS)
@@ -39,7 +40,9 @@ def rows(entries: Sequence[Mapping[str, Any]], lang: str) -> list[dict[str, Any]
         row = {c: "" if cells.get(c) is None else str(cells[c]) for c in COLUMNS}
         for coded in ("nature", "data_categories", "severity_level"):  # vocabulary values, "; "-joined lists
             row[coded] = "; ".join(i18n.choice(v, lang) for v in row[coded].split("; ") if v)
-        out.append({**row, "status": i18n.status(row["status"], lang), "short_id": row["id"][:8]})
+        rules = tuple(entry.get("rule_ids") or ())
+        title = dutch.incident_title(rules, entry.get("asset")) if lang == "nl" and rules else row["title"]
+        out.append({**row, "title": title, "status": i18n.status(row["status"], lang), "short_id": row["id"][:8]})
     return out
 
 
