@@ -63,6 +63,7 @@ class StreamConfig:
     max_message_bytes: int = records.DEAD_LETTER_BYTES  # larger events messages are dead-lettered unread
     normaliser: Normaliser | None = None  # producer mappings (streams.normalise); None: the shipped ones
     raw_limits: RawLimits = field(default_factory=RawLimits)  # caps of raw messages and lines (streams.raw)
+    standby_replicas: int = 1  # workers that keep a standby copy of each rule-state partition (Faust's default)
 
 
 class Staged(dict[str, Any]):
@@ -125,7 +126,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         topic_partitions=config.partitions, topic_replication_factor=config.replication_factor,
         broker_session_timeout=config.session_timeout, broker_heartbeat_interval=1.0,
         broker_request_timeout=max(30.0, config.session_timeout), stream_wait_empty=False,
-        consumer_auto_offset_reset="earliest",
+        consumer_auto_offset_reset="earliest", table_standby_replicas=config.standby_replicas,
     )
     detections = app.topic(config.topics["detections"], key_serializer="raw", value_serializer="json")
     # JSON state per rule and group (incidents.rules.shapes), changelog-backed
