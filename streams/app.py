@@ -96,10 +96,12 @@ class Staged(dict[str, Any]):
         """Stage the key's deletion (a tombstone in its changelog partition, from ``source``'s)."""
         self[key] = GONE
 
-    async def flush(self, buffer: Any = None) -> None:
+    async def flush(self, buffer: Any = None, *, stop: Callable[[], bool] = lambda: False) -> bool:
         """Write the staged keys. With Faust's producer ``buffer`` (a running worker), a chunk at a time,
         letting the buffer drain in between: above its limit Faust's conductor stops handing over
-        messages and logs a warning each time."""
+        messages and logs a warning each time. Before each chunk ``stop()`` may end the write (partitions
+        about to move); each partition's keys are written in order, its marker last, so what was written is
+        what a crash would leave. Returns whether every key was written."""
         by_partition: dict[tuple[str, int], tuple[Any, list[str]]] = {}
         for key, event in self.origin.items():
             tp = (event.message.topic, event.message.partition)
@@ -107,9 +109,12 @@ class Staged(dict[str, Any]):
         size = buffer.max_messages if buffer is not None else max(1, len(self))
         for event, keys in by_partition.values():
             for start in range(0, len(keys), size):
+                if stop():
+                    return False
                 contextvars.copy_context().run(self._write, event, keys[start:start + size])
                 if buffer is not None:
                     await buffer.flush()
+        return True
 
     def _write(self, event: Any, keys: list[str]) -> None:
         _current_event.set(weakref.ref(event))  # the partition Faust's own table write then uses
@@ -183,6 +188,13 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         # (streams.progress) and through copies the route stage sent again (streams.route).
         progress = Progress(app, states)
         expiry = StreamExpiry(config.engine.rules, states, partitions=config.partitions)
+
+        def moving() -> bool:
+            """A rebalance has begun (Faust sets ``rebalancing`` before it revokes, flushes the producer and
+            rejoins) or ended since the batch began: a write now could land after the partition's next owner
+            has read its changelog, and a later one of its own then be overwritten by this older one."""
+            return bool(app.rebalancing) or progress.stale()
+
         async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
@@ -215,7 +227,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 for d in found:  # keyed by what it correlates by: one recorder per incident (streams.records)
                     await detections.send(key=records.correlation_key(d), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
-            if progress.stale():  # partitions moved meanwhile: write nothing; the marker makes it re-run
+            if moving():  # partitions moved or about to: write nothing; the marker makes it re-run
                 continue
             if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
                 await app.producer.flush()
@@ -224,7 +236,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             expiry.stage(staged, {tp.partition: event for tp, event in last.items()})
             sources.stage(staged)
             progress.mark(staged, last)
-            await staged.flush(app.producer.buffer if app.in_worker else None)
+            if not await staged.flush(app.producer.buffer if app.in_worker else None, stop=moving):
+                continue  # the rest after the next rebalance, from the marker (the offsets skip what was written)
             if app.in_worker:
                 await _commit_applied(app, progress.ends())
 
