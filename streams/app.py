@@ -195,6 +195,14 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             has read its changelog, and a later one of its own then be overwritten by this older one."""
             return bool(app.rebalancing) or progress.stale()
 
+        async def settled() -> bool:
+            """Wait out a rebalance in progress; True when the batch's consumer generation still holds (its
+            writes are then the partition owner's), False when it ended (the batch is re-run from the marker
+            by whoever owns the partition now)."""
+            while app.rebalancing and not progress.stale():
+                await asyncio.sleep(0.05)
+            return not progress.stale()
+
         async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
@@ -227,7 +235,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 for d in found:  # keyed by what it correlates by: one recorder per incident (streams.records)
                     await detections.send(key=records.correlation_key(d), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
-            if moving():  # partitions moved or about to: write nothing; the marker makes it re-run
+            if not await settled():  # partitions moved meanwhile: write nothing; the marker makes it re-run
                 continue
             if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
                 await app.producer.flush()
@@ -236,8 +244,11 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             expiry.stage(staged, {tp.partition: event for tp, event in last.items()})
             sources.stage(staged)
             progress.mark(staged, last)
-            if not await staged.flush(app.producer.buffer if app.in_worker else None, stop=moving):
-                continue  # the rest after the next rebalance, from the marker (the offsets skip what was written)
+            written = False
+            while not written and await settled():  # a rebalance beginning stops the write between chunks
+                written = await staged.flush(app.producer.buffer if app.in_worker else None, stop=moving)
+            if not written:  # what was written is what a crash leaves: the offsets in the state skip it
+                continue
             if app.in_worker:
                 await _commit_applied(app, progress.ends())
 
