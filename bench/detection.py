@@ -180,9 +180,10 @@ def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
     app.sensors.add(FirstMessage())
     flush = stream_app.Staged.flush
 
-    async def counted_flush(staged: Any, buffer: Any) -> None:  # instrumentation: the worker's flush, counted
-        await flush(staged, buffer)
+    async def counted_flush(staged: Any, buffer: Any, **kwargs: Any) -> bool:  # the worker's flush, counted
+        done = await flush(staged, buffer, **kwargs)
         meter.flushed(app, len(staged))
+        return done
 
     stream_app.Staged.flush = counted_flush  # type: ignore[method-assign,assignment]
     faust.Worker(app, loglevel="warning", quiet=True).execute_from_commandline()

@@ -87,10 +87,10 @@ def worker(bootstrap: str, prefix: str, expected: int, out: Path, expire: bool) 
     app = stream_app.build_app(config, handlers)
     flush = stream_app.Staged.flush
 
-    async def counted_flush(staged: Any, buffer: Any) -> None:
+    async def counted_flush(staged: Any, buffer: Any, **kwargs: Any) -> bool:
         seen["tombstones"] += sum(1 for v in staged.values() if v is stream_app.GONE)
         seen["writes"] += len(staged)
-        await flush(staged, buffer)
+        return await flush(staged, buffer, **kwargs)
 
     stream_app.Staged.flush = counted_flush  # type: ignore[method-assign,assignment]
     start = time.monotonic()

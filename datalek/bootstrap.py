@@ -119,6 +119,7 @@ class Container:
         k = self.settings.kafka
         config = StreamConfig(app_id=k.app_id, bootstrap=k.bootstrap_servers, partitions=k.partitions,
                               replication_factor=k.replication_factor, session_timeout=k.session_timeout,
+                              standby_replicas=k.standby_replicas,
                               topics=self.topics(), engine=self.rule_engine(), raw_topics=self.raw_topics(),
                               normaliser=self.normaliser,
                               raw_limits=RawLimits(line_bytes=self.settings.input.max_line_bytes))

@@ -22,6 +22,7 @@ class KafkaSettings(_Section):
     replication_factor: int = 1
     app_id: str = "datalek"
     session_timeout: float = 10.0
+    standby_replicas: int = Field(default=1, ge=0)  # standby copies of the rule-state table (Faust)
     envelope_size: int = 200  # events per Kafka message written by `datalek ingest`
     envelope_linger: float = 0.2  # seconds an ingest envelope waits for more events
     envelope_max_lag: float = 60.0  # event-time seconds an asset's envelope may lag the newest event read

@@ -63,6 +63,7 @@ class StreamConfig:
     max_message_bytes: int = records.DEAD_LETTER_BYTES  # larger events messages are dead-lettered unread
     normaliser: Normaliser | None = None  # producer mappings (streams.normalise); None: the shipped ones
     raw_limits: RawLimits = field(default_factory=RawLimits)  # caps of raw messages and lines (streams.raw)
+    standby_replicas: int = 1  # workers that keep a standby copy of each rule-state partition (Faust's default)
 
 
 class Staged(dict[str, Any]):
@@ -95,10 +96,12 @@ class Staged(dict[str, Any]):
         """Stage the key's deletion (a tombstone in its changelog partition, from ``source``'s)."""
         self[key] = GONE
 
-    async def flush(self, buffer: Any = None) -> None:
+    async def flush(self, buffer: Any = None, *, stop: Callable[[], bool] = lambda: False) -> bool:
         """Write the staged keys. With Faust's producer ``buffer`` (a running worker), a chunk at a time,
         letting the buffer drain in between: above its limit Faust's conductor stops handing over
-        messages and logs a warning each time."""
+        messages and logs a warning each time. Before each chunk ``stop()`` may end the write (partitions
+        about to move); each partition's keys are written in order, its marker last, so what was written is
+        what a crash would leave. Returns whether every key was written."""
         by_partition: dict[tuple[str, int], tuple[Any, list[str]]] = {}
         for key, event in self.origin.items():
             tp = (event.message.topic, event.message.partition)
@@ -106,9 +109,12 @@ class Staged(dict[str, Any]):
         size = buffer.max_messages if buffer is not None else max(1, len(self))
         for event, keys in by_partition.values():
             for start in range(0, len(keys), size):
+                if stop():
+                    return False
                 contextvars.copy_context().run(self._write, event, keys[start:start + size])
                 if buffer is not None:
                     await buffer.flush()
+        return True
 
     def _write(self, event: Any, keys: list[str]) -> None:
         _current_event.set(weakref.ref(event))  # the partition Faust's own table write then uses
@@ -125,7 +131,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         topic_partitions=config.partitions, topic_replication_factor=config.replication_factor,
         broker_session_timeout=config.session_timeout, broker_heartbeat_interval=1.0,
         broker_request_timeout=max(30.0, config.session_timeout), stream_wait_empty=False,
-        consumer_auto_offset_reset="earliest",
+        consumer_auto_offset_reset="earliest", table_standby_replicas=config.standby_replicas,
     )
     detections = app.topic(config.topics["detections"], key_serializer="raw", value_serializer="json")
     # JSON state per rule and group (incidents.rules.shapes), changelog-backed
@@ -143,7 +149,11 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     add_raw_agents(app, raw_topics=config.raw_topics, events_topic=config.topics["events"],
                    dead_letter=dead_letter, normaliser=config.normaliser, limits=config.raw_limits)
 
-    by_key = app.topic(config.topics["by-key"], key_serializer="raw", value_serializer="raw")
+    # acks=False: Faust's own commit (every broker_commit_interval) would commit the offsets of every message
+    # the agent took, also those of a batch it then discarded as stale after a rebalance: committed before the
+    # new generation seeks to the committed offsets, they were never run (fault suite, one of two workers
+    # killed: by-key 248-325 of a partition skipped, a detection missing). Only _commit_applied commits them.
+    by_key = app.topic(config.topics["by-key"], key_serializer="raw", value_serializer="raw", acks=False)
 
     async def route(message: Any) -> None:
         """One events message -> a copy per by-key partition its events' state lives on (streams.route)."""
@@ -178,6 +188,21 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
         # (streams.progress) and through copies the route stage sent again (streams.route).
         progress = Progress(app, states)
         expiry = StreamExpiry(config.engine.rules, states, partitions=config.partitions)
+
+        def moving() -> bool:
+            """A rebalance has begun (Faust sets ``rebalancing`` before it revokes, flushes the producer and
+            rejoins) or ended since the batch began: a write now could land after the partition's next owner
+            has read its changelog, and a later one of its own then be overwritten by this older one."""
+            return bool(app.rebalancing) or progress.stale()
+
+        async def settled() -> bool:
+            """Wait out a rebalance in progress; True when the batch's consumer generation still holds (its
+            writes are then the partition owner's), False when it ended (the batch is re-run from the marker
+            by whoever owns the partition now)."""
+            while app.rebalancing and not progress.stale():
+                await asyncio.sleep(0.05)
+            return not progress.stale()
+
         async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
@@ -196,7 +221,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 if not sources.admit(str(home), source, event):  # sent again by the route stage
                     continue
                 valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes, normalised=True)
-                expiry.observe(home, valid)
+                expiry.observe(home, valid, source=source[0])
                 for item in rejected:
                     await dead_letter(event.message, item.reason, item.payload, item.index)
                 staged.source = event
@@ -210,7 +235,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 for d in found:  # keyed by what it correlates by: one recorder per incident (streams.records)
                     await detections.send(key=records.correlation_key(d), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
-            if progress.stale():  # partitions moved meanwhile: write nothing; the marker makes it re-run
+            if not await settled():  # partitions moved meanwhile: write nothing; the marker makes it re-run
                 continue
             if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
                 await app.producer.flush()
@@ -219,9 +244,13 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             expiry.stage(staged, {tp.partition: event for tp, event in last.items()})
             sources.stage(staged)
             progress.mark(staged, last)
-            await staged.flush(app.producer.buffer if app.in_worker else None)
+            written = False
+            while not written and await settled():  # a rebalance beginning stops the write between chunks
+                written = await staged.flush(app.producer.buffer if app.in_worker else None, stop=moving)
+            if not written:  # what was written is what a crash leaves: the offsets in the state skip it
+                continue
             if app.in_worker:
-                await _commit_applied(app, last)
+                await _commit_applied(app, progress.ends())
 
     async def record(message: Any) -> None:
         try:
@@ -256,16 +285,17 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     return app
 
 
-async def _commit_applied(app: faust.App, last: dict[Any, Any]) -> None:
-    """Commit the end of a batch whose state, source offsets and markers are written (flushed first).
-    Faust's own commit follows contiguous acknowledgements and was seen stuck after a rebalance (fault
-    suite, a second worker joining: a by-key partition committed at 95 of 302 with everything applied);
-    this one commits what the state holds. Revoked partitions are left out by Faust."""
+async def _commit_applied(app: faust.App, ends: dict[Any, int]) -> None:
+    """Commit the end of a batch whose state, source offsets and markers are written (flushed first):
+    ``ends`` (streams.progress.Progress.ends) also covers messages skipped because the state held them.
+    The by-key topic does not ack, so this is its only commit: Faust's own followed acknowledgements, was
+    seen stuck after a rebalance (fault suite, a second worker joining: a by-key partition committed at 95
+    of 302 with everything applied) and committed a stale batch nobody ran. Revoked partitions are left
+    out by Faust."""
     consumer: Any = app.consumer  # private parts: the public commit() commits only acknowledged offsets
     while await consumer.maybe_wait_for_commit_to_finish():  # one commit at a time, as Faust's own
         pass
-    offsets = {tp: end for tp, end in ((e.message.tp, e.message.offset + 1) for e in last.values())
-               if (consumer._committed_offset.get(tp) or -1) < end}
+    offsets = {tp: end for tp, end in ends.items() if (consumer._committed_offset.get(tp) or -1) < end}
     if not offsets:
         return
     consumer._commit_fut = asyncio.get_running_loop().create_future()

@@ -1,10 +1,20 @@
 """Rule-state keys leave the table when their windows have passed (``incidents.rules.expiry``).
 
-Per by-key partition: its stream time (the newest event time applied there) and its keys filed by the
-minute they expire. The index is built from the table (one pass, every partition) the first time it is
-needed in a consumer generation (so also after a restart, from the recovered table) and kept up to date
-from each batch's writes. Due keys are deleted in the batch that makes them due: Faust writes a tombstone to their
-changelog partition, so a restarted worker does not restore them, and a compacted changelog drops them.
+A by-key partition takes copies from every source partition, and the sources do not advance together in
+event time: the route stage reads a backlog partition by partition at about the same number of messages a
+second, but a busy asset's partition covers less event time per message (fault suite: one source three hours
+ahead of another), and when a worker dies, the source partitions its route consumer held stall until the
+session timeout while the others run on. So each by-key partition keeps a stream time per source partition
+(the newest event time of the copies applied from it), and each key is filed, by the minute it expires, under
+the source whose copy wrote it last: a lagging source's half-counted attack is still there when its next
+copies come. (With one stream time per partition, the fault suite's "one of two workers killed" once missed
+a brute force whose first failures were applied before the kill: ``tests/unit/test_stream_expiry.py``.)
+
+The index is built from the table the first time it is needed in a consumer generation (so also after a
+restart); the table does not say which source wrote a key, so such keys wait until every source that fed the
+partition (``streams.route.SourceView``) has been seen again, then for the slowest. Due keys are deleted in
+the batch that makes them due: Faust writes a tombstone to their changelog partition, so a restarted worker
+does not restore them, and a compacted changelog drops them.
 """
 
 from __future__ import annotations
@@ -16,38 +26,59 @@ from incidents.rules.expiry import Expiry
 from incidents.rules.spec import Rule
 from incidents.security_event import SecurityEvent
 from streams.progress import unwrap
-from streams.route import partition_of
+from streams.route import SOURCE, partition_of, source_of
+
+Slot = tuple[int, str | None]  # (by-key partition, source partition); None: a key found in the table
 
 
 class StreamExpiry:
     def __init__(self, rules: Iterable[Rule], table: Any, *, partitions: int) -> None:
         self.rules, self.table, self.partitions = tuple(rules), table, partitions
-        self.index: dict[int, Expiry] = {}
-        self.clock: dict[int, int] = {}
+        self.index: dict[Slot, Expiry] = {}
+        self.filed: dict[str, Slot] = {}  # key -> where it is filed
+        self.clock: dict[int, dict[str, int]] = {}  # by-key partition -> source partition -> stream time
         self.generation: Any = -1
 
     def restart(self, generation: Any) -> None:
         """A new consumer generation: partitions may have moved, so indexes are rebuilt from the table."""
         if generation != self.generation:
-            self.generation, self.index = generation, {}
+            self.generation, self.index, self.filed = generation, {}, {}
 
-    def observe(self, home: int, events: Iterable[SecurityEvent]) -> None:
+    def observe(self, home: int, events: Iterable[SecurityEvent], *, source: str) -> None:
         newest = max((int(e.timestamp.timestamp()) for e in events), default=None)
         if newest is not None:
-            self.clock[home] = max(newest, self.clock.get(home, newest))
+            clocks = self.clock.setdefault(home, {})
+            clocks[source] = max(newest, clocks.get(source, newest))
 
-    def _of(self, home: int) -> Expiry:
-        if not self.index:  # one pass over the table files every partition's keys
-            self.index[home] = Expiry(self.rules)
-            for key, value in list(self.table.items()):
-                at = self._home(key)
-                if at is not None:
-                    if at not in self.index:
-                        self.index[at] = Expiry(self.rules)
-                    self.index[at].file(key, unwrap(value)[0])
-        if home not in self.index:
-            self.index[home] = Expiry(self.rules)
-        return self.index[home]
+    def _now(self, home: int, source: str | None) -> int | None:
+        """The stream time that expires keys ``source`` wrote on ``home``; None: none yet."""
+        clocks = self.clock.get(home, {})
+        if source is not None:
+            return clocks.get(source)
+        fed = self.table.get(SOURCE + str(home))  # every source partition whose copies were applied here
+        if isinstance(fed, Mapping) and not fed.keys() <= clocks.keys():
+            return None  # one has not been seen since the index was built: it may lag the others
+        return min(clocks.values(), default=None)
+
+    def _build(self) -> None:
+        """The first time in a generation: one pass over the table files every partition's keys."""
+        if self.index:
+            return
+        self.index[(-1, None)] = Expiry(self.rules)  # built, even from an empty table
+        for key, value in list(self.table.items()):
+            home = self._home(key)
+            if home is not None:
+                self._place(key, unwrap(value)[0], (home, None))
+
+    def _place(self, key: str, state: Any, slot: Slot) -> None:
+        before = self.filed.pop(key, None)
+        if before is not None and before != slot:
+            self.index[before].forget(key)
+        if slot not in self.index:
+            self.index[slot] = Expiry(self.rules)
+        self.index[slot].file(key, state)
+        if key in self.index[slot].slot_of:
+            self.filed[key] = slot
 
     def _home(self, key: str) -> int | None:
         if key.startswith("@") or "|" not in key:
@@ -55,18 +86,24 @@ class StreamExpiry:
         return partition_of(key.split("|", 1)[1], self.partitions)
 
     def stage(self, staged: Any, last: Mapping[int, Any]) -> int:
-        """File the batch's writes, then stage a deletion for each key due on the batch's partitions
-        (``last``: by-key partition -> its last event in the batch). Returns how many were staged."""
+        """File the batch's writes, each under the source of the copy that made it (``staged.origin``: key
+        -> by-key event), then stage a deletion for each key due on the batch's partitions (``last``: by-key
+        partition -> its last event in the batch). Returns how many were staged."""
+        self._build()
         for key, state in staged.items():
             home = self._home(key)
             if home is not None:
-                self._of(home).file(key, state)
+                position = source_of(staged.origin[key].headers)
+                self._place(key, state, (home, position[0] if position else None))
         gone = 0
         for home, event in last.items():
-            if home not in self.clock:
-                continue
-            for key in self._of(home).due(self.clock[home]):
-                staged.source = event
-                staged.delete(key)
-                gone += 1
+            for (at, source), expiry in list(self.index.items()):
+                now = self._now(home, source) if at == home else None
+                if now is None:
+                    continue
+                for key in expiry.due(now):
+                    del self.filed[key]
+                    staged.source = event
+                    staged.delete(key)
+                    gone += 1
         return gone

@@ -162,6 +162,11 @@ class Progress:
             staged.source = event
             staged[marker_key(event.message.topic, event.message.partition)] = event.message.offset
 
+    def ends(self) -> dict[Any, int]:
+        """Per partition, the offset to commit once the batch's state is written: one past the last message
+        of this generation that was run or that the state already held."""
+        return {tp: offset + 1 for tp, offset in self.done.items()}
+
     def stale(self) -> bool:
         """The consumer generation changed since this batch's messages were admitted."""
         return self.generation not in (None, -1) and self.generation != self.app.consumer_generation_id

@@ -310,6 +310,9 @@ def compare(case: Case, truth: Truth, *, settled: bool) -> dict[str, Any]:
     }
     RESULTS.append(row)
     print(table([row]))
+    for name, differ in (("missing", truth.detections - set(keys)), ("extra", set(keys) - truth.detections)):
+        if differ:  # keys of the seeded stream's synthetic attacks: which rule, asset and window
+            print(f"detections {name}:", sorted(differ)[:10])
     for missing, extra in zip(sorted(truth.incidents - found), sorted(found - truth.incidents), strict=False):
         print("first difference:", [(n, a, b) for n, (a, b) in enumerate(zip(missing, extra, strict=True)) if a != b])
         break

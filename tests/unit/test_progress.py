@@ -162,3 +162,19 @@ async def test_the_seek_back_stops_at_the_log_start():
     consumer = Consumer(earliest=50)
     progress = Progress(App(consumer), {marker_key("events", 0): 41})
     assert await admitted(progress, [50, 51]) == [50, 51] and consumer.seeks == []
+
+
+async def test_the_commit_covers_messages_run_and_those_the_state_held_never_a_skipped_one():
+    """The by-key topic does not ack (Faust's own commit took a batch discarded as stale): the agent commits
+    ``ends``. Messages the state already held count as done; a partition waiting for its seek back does not."""
+    consumer = Consumer()
+    progress = Progress(App(consumer), {marker_key("events", 0): 41})
+    await admitted(progress, [40, 41])  # held by the state: skipped, and the commit may pass them
+    assert progress.ends() == {("events", 0): 42}
+    await admitted(progress, [42, 43])
+    assert progress.ends() == {("events", 0): 44}
+    await admitted(progress, [50], generation=4)  # a newer generation: this batch is stale, nothing is done
+    assert progress.ends() == {("events", 0): 44}
+    seeking = Progress(App(consumer), {marker_key("events", 0): 41})
+    await admitted(seeking, [61])  # past the state: seeks back, commits nothing
+    assert seeking.ends() == {}
