@@ -94,6 +94,8 @@ def case(request: pytest.FixtureRequest, fault_database: str, tmp_path: Path) ->
             hide_password=False)
     marker = request.node.get_closest_marker("partitions")
     extra = {"DATALEK_KAFKA__PARTITIONS": str(marker.args[0])} if marker else {}
+    if marker and "standby" in marker.kwargs:  # Faust's standby copies of the rule-state table (default 1)
+        extra["DATALEK_KAFKA__STANDBY_REPLICAS"] = str(marker.kwargs["standby"])
     worker = harness.FaultWorker(broker.bootstrap, worker_url, tmp_path, **extra)
     name = request.node.callspec.id if hasattr(request.node, "callspec") else request.node.name
     run = harness.Case(f"{name} (Tansu)" if on_tansu else name, broker, worker, fault_database)

@@ -184,3 +184,16 @@ def test_several_partitions_and_workers_give_them_too(case, fault_stream, scenar
     case.run(harness.keyed_messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
     assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+
+
+@pytest.mark.partitions(4, standby=0)
+@pytest.mark.parametrize("scenario", [
+    pytest.param(one_of_two_killed, id="4 partitions, one of two killed, no standby copy"),
+])
+def test_a_takeover_without_a_standby_copy_gives_them_too(case, fault_stream, scenario):
+    """The survivor has no copy of the dead worker's state: it reads the changelog from its start. This case
+    lost detections until the agent stopped acking by-key messages it had discarded (tests/faults/README.md)."""
+    path, truth = fault_stream
+    case.run(harness.keyed_messages(path), scenario)
+    row = harness.compare(case, truth, settled=case.settle())
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
