@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
 
 from datalek.replay import ReplayOptions, run
 from incidents.persistence import database
@@ -210,11 +211,13 @@ class Case:
             return sum(probe.committed(tp) or 0 for tp in self.partitions(probe, "events"))
 
     def measure_recovery(self, since: float, timeout: float = 120) -> None:
-        """Seconds from ``since`` until the worker has committed what was produced at ``since``."""
-        target = self.end_offsets("events")
+        """Seconds from ``since`` until the worker has committed what was produced at ``since``. The probes
+        are retried: a broker just resumed from a pause answers metadata without brokers until it has
+        registered with its controller again (KRaft; seen in CI as MetadataEmptyBrokerList)."""
         deadline = time.monotonic() + timeout
+        target = _retried(lambda: self.end_offsets("events"), deadline)
         while time.monotonic() < deadline:
-            if self.committed() >= target:
+            if _retried(self.committed, deadline) >= target:
                 self.recovery.append(time.monotonic() - since)
                 return
             time.sleep(0.25)
@@ -409,3 +412,14 @@ class Proxy:
         self.paused.clear()
         if self.listener is not None and self.listener.fileno() == -1:
             self.listen()
+
+
+def _retried(probe: Callable[[], int], deadline: float) -> int:
+    """``probe()``, tried again on a Kafka error until ``deadline`` (then the error is raised)."""
+    while True:
+        try:
+            return probe()
+        except KafkaError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
