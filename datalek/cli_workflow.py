@@ -33,7 +33,7 @@ users_cli = typer.Typer(help="People who may act on incidents, with their role."
 register_cli = typer.Typer(help="The breach register (Art. 33(5)).", no_args_is_help=True)
 audit_cli = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 Reason = Annotated[str, typer.Option("--reason", help="why (kept in the audit log)")]
-REGISTER_FORMATS = {"md": register.to_markdown, "json": register.to_json, "csv": register.to_csv}
+REGISTER_FORMATS = register.TEXT_FORMATS
 BINARY_FORMATS = ("xlsx",)  # written to a file (--output) only, never to a terminal
 
 

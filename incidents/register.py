@@ -72,6 +72,9 @@ def to_markdown(entries: Iterable[Mapping[str, Any]]) -> str:
     return "# Register of personal-data breaches (Art. 33(5) GDPR)\n\n" + "\n\n".join(parts) + "\n"
 
 
+TEXT_FORMATS = {"md": to_markdown, "json": to_json, "csv": to_csv}  # xlsx: datalek.register_xlsx
+
+
 FLAT_COLUMNS = (
     "id", "title", "status", "related_to", "asset", "rule_ids", "breach_types", "severity_hints",
     "opened_at", "opened_at_amsterdam", "became_aware_at", "became_aware_at_amsterdam",

@@ -36,13 +36,14 @@ class StreamExpiry:
         self.rules, self.table, self.partitions = tuple(rules), table, partitions
         self.index: dict[Slot, Expiry] = {}
         self.filed: dict[str, Slot] = {}  # key -> where it is filed
+        self.built = False  # the index holds the table's keys of this generation
         self.clock: dict[int, dict[str, int]] = {}  # by-key partition -> source partition -> stream time
         self.generation: Any = -1
 
     def restart(self, generation: Any) -> None:
         """A new consumer generation: partitions may have moved, so indexes are rebuilt from the table."""
         if generation != self.generation:
-            self.generation, self.index, self.filed = generation, {}, {}
+            self.generation, self.index, self.filed, self.built = generation, {}, {}, False
 
     def observe(self, home: int, events: Iterable[SecurityEvent], *, source: str) -> None:
         newest = max((int(e.timestamp.timestamp()) for e in events), default=None)
@@ -62,9 +63,9 @@ class StreamExpiry:
 
     def _build(self) -> None:
         """The first time in a generation: one pass over the table files every partition's keys."""
-        if self.index:
+        if self.built:
             return
-        self.index[(-1, None)] = Expiry(self.rules)  # built, even from an empty table
+        self.built = True
         for key, value in list(self.table.items()):
             home = self._home(key)
             if home is not None:

@@ -27,8 +27,7 @@ def export(entries: Sequence[Mapping[str, Any]], fmt: str) -> web.Response:
     if fmt == "xlsx":
         body: bytes = register_xlsx.to_xlsx(entries)
     else:
-        text = {"csv": register.to_csv, "md": register.to_markdown, "json": register.to_json}[fmt](entries)
-        body = text.encode()
+        body = register.TEXT_FORMATS[fmt](entries).encode()
     return web.Response(body=body, content_type=TYPES[fmt], charset=None if fmt == "xlsx" else "utf-8",
                         headers={"Content-Disposition": f'attachment; filename="register-datalekken.{fmt}"'})
 
