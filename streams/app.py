@@ -180,13 +180,18 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                                  session_timeout=config.session_timeout, handle=route,
                                  before_commit=app.producer.flush)
 
+    progress = Progress(app, states)  # one agent instance (concurrency 1): the timer below shares it
+
+    @app.timer(2.0)
+    async def nudge_seeks() -> None:
+        await progress.nudge()
+
     @app.agent(by_key)
     async def detect_events(stream: Any) -> None:
         # One Kafka message carries the events of one source message whose state lives on this partition,
         # and the rule state is written once per batch of messages: both per-message costs (Faust's event, a
         # changelog record per key) are shared. Each message changes the state once, through restarts
         # (streams.progress) and through copies the route stage sent again (streams.route).
-        progress = Progress(app, states)
         expiry = StreamExpiry(config.engine.rules, states, partitions=config.partitions)
 
         def moving() -> bool:
@@ -207,6 +212,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
             view, sources = BatchView(states), routing.SourceView(states)
+            expiry.begin()
             staged, last = Staged(view), dict[Any, Any]()  # last: source partition -> its last event
             for event in batch:
                 if not await progress.admit(event.message):
@@ -236,6 +242,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                     await detections.send(key=records.correlation_key(d), value=records.detection_to_wire(d))
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
             if not await settled():  # partitions moved meanwhile: write nothing; the marker makes it re-run
+                log.info("a batch of %d messages is not written: partitions moved; it runs again", len(batch))
                 continue
             if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
                 await app.producer.flush()
@@ -248,7 +255,9 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             while not written and await settled():  # a rebalance beginning stops the write between chunks
                 written = await staged.flush(app.producer.buffer if app.in_worker else None, stop=moving)
             if not written:  # what was written is what a crash leaves: the offsets in the state skip it
+                log.info("a batch of %d messages is written in part: partitions moved; it runs again", len(batch))
                 continue
+            expiry.written()
             if app.in_worker:
                 await _commit_applied(app, progress.ends())
 

@@ -5,10 +5,12 @@ event time: the route stage reads a backlog partition by partition at about the 
 second, but a busy asset's partition covers less event time per message (fault suite: one source three hours
 ahead of another), and when a worker dies, the source partitions its route consumer held stall until the
 session timeout while the others run on. So each by-key partition keeps a stream time per source partition
-(the newest event time of the copies applied from it), and each key is filed, by the minute it expires, under
-the source whose copy wrote it last: a lagging source's half-counted attack is still there when its next
-copies come. (With one stream time per partition, the fault suite's "one of two workers killed" once missed
-a brute force whose first failures were applied before the kill: ``tests/unit/test_stream_expiry.py``.)
+(the newest event time of the copies applied from it in batches that were written, in this consumer
+generation: a batch run and then discarded in a rebalance moves nothing), and each key is filed, by the
+minute it expires, under the source whose copy wrote it last: a lagging source's half-counted attack is
+still there when its next copies come. (With one stream time per partition, the fault suite's "one of two
+workers killed" once missed a brute force whose first failures were applied before the kill:
+``tests/unit/test_stream_expiry.py``.)
 
 The index is built from the table the first time it is needed in a consumer generation (so also after a
 restart); the table does not say which source wrote a key, so such keys wait until every source that fed the
@@ -38,22 +40,46 @@ class StreamExpiry:
         self.filed: dict[str, Slot] = {}  # key -> where it is filed
         self.built = False  # the index holds the table's keys of this generation
         self.clock: dict[int, dict[str, int]] = {}  # by-key partition -> source partition -> stream time
+        self.seen: dict[int, dict[str, int]] = {}  # the same, of the batch being run: kept once it is written
         self.generation: Any = -1
 
     def restart(self, generation: Any) -> None:
-        """A new consumer generation: partitions may have moved, so indexes are rebuilt from the table."""
+        """A new consumer generation: partitions may have moved, so indexes are rebuilt from the table, and
+        stream times start again from what the new generation applies."""
         if generation != self.generation:
             self.generation, self.index, self.filed, self.built = generation, {}, {}, False
+            self.clock = {}
+
+    def begin(self) -> None:
+        """A batch begins: what the last one observed is forgotten unless ``written`` kept it."""
+        self.seen = {}
 
     def observe(self, home: int, events: Iterable[SecurityEvent], *, source: str) -> None:
         newest = max((int(e.timestamp.timestamp()) for e in events), default=None)
         if newest is not None:
-            clocks = self.clock.setdefault(home, {})
+            clocks = self.seen.setdefault(home, {})
             clocks[source] = max(newest, clocks.get(source, newest))
+
+    def written(self) -> None:
+        """The batch's state is written: its event times move the stream times. A batch that is not written
+        (partitions moved meanwhile) is run again, maybe in smaller batches; had its times counted, that re-run
+        would expire keys on event time it has not applied yet, and a half-counted attack start over."""
+        for home, clocks in self.seen.items():
+            kept = self.clock.setdefault(home, {})
+            for source, at in clocks.items():
+                kept[source] = max(at, kept.get(source, at))
+        self.seen = {}
+
+    def _clocks(self, home: int) -> dict[str, int]:
+        """Stream times on ``home``: the written ones and the running batch's."""
+        clocks = dict(self.clock.get(home, {}))
+        for source, at in self.seen.get(home, {}).items():
+            clocks[source] = max(at, clocks.get(source, at))
+        return clocks
 
     def _now(self, home: int, source: str | None) -> int | None:
         """The stream time that expires keys ``source`` wrote on ``home``; None: none yet."""
-        clocks = self.clock.get(home, {})
+        clocks = self._clocks(home)
         if source is not None:
             return clocks.get(source)
         fed = self.table.get(SOURCE + str(home))  # every source partition whose copies were applied here

@@ -146,6 +146,18 @@ class Progress:
         await self._seek(tp, target)
         return False
 
+    async def nudge(self) -> int:
+        """Seek again each partition still waiting for its seek back (streams.app runs this on a timer). A
+        seek is made again on each later message, but after the partition's last message none comes: had
+        Faust dropped the target meanwhile (a delivery in flight moved its read offset past it), the
+        partition would wait, uncommitted, for a message that never comes. Returns how many were sought."""
+        if self.stale() or self.generation in (None, -1):
+            return 0
+        waiting = list(self.awaiting.items())
+        for tp, offset in waiting:
+            await self._seek(tp, offset)
+        return len(waiting)
+
     async def _seek(self, tp: Any, offset: int) -> None:
         """Seek in the consumer's own thread. Faust runs aiokafka's consumer in a thread of its own, and its
         ``seek`` changes the fetcher from the caller's thread: racing a fetch there, it once crashed the

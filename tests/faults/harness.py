@@ -108,9 +108,11 @@ class FaultWorker(Worker):
         self.process.wait()
 
     def errors(self, limit: int = 12) -> str:
-        """The worker log's error lines (exception types and messages; no event contents are logged)."""
+        """The worker log's error lines and the stream stages' warnings (seeks back, re-runs); exception types
+        and messages, no event contents are logged."""
         lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
-        found = [x[:300] for x in lines if "Error" in x or "Traceback" in x or "CRITICAL" in x or "crash" in x]
+        found = [x[:300] for x in lines if "Error" in x or "Traceback" in x or "CRITICAL" in x or "crash" in x
+                 or " WARNING streams." in x]
         return "\n".join(found[-limit:])
 
     @property
@@ -195,6 +197,14 @@ class Case:
                 raise AssertionError(f"{n} messages not produced in {timeout}s")
             time.sleep(0.02)
 
+    def lag(self) -> str:
+        """Per stage, partition: committed/end (a diagnosis when a run does not settle)."""
+        try:
+            return "; ".join(f"{name} {_lag_of(self.broker.bootstrap, self.worker.group(name), self.topic(name))}"
+                             for name in ("events", "by-key", "detections"))
+        except KafkaError as e:
+            return f"unknown ({type(e).__name__})"
+
     def partitions(self, probe: KafkaConsumer, name: str) -> list[TopicPartition]:
         topic = self.topic(name)
         return [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or {0})]
@@ -261,7 +271,7 @@ class Case:
 
     def settle(self, *, timeout: float = 60) -> bool:
         """Wait until each stage has committed the end of its topic: events (route), by-key (detection),
-        detections (recording)."""
+        detections (recording). When one does not in time, print every stage's lag (diagnosis)."""
         deadline = time.monotonic() + timeout
         for name in ("events", "by-key", "detections"):
             with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group(name),
@@ -270,7 +280,7 @@ class Case:
                     while (probe.committed(tp) or 0) < end:
                         if time.monotonic() > deadline or not self.alive:
                             print(f"not settled: {tp.topic}[{tp.partition}] committed {probe.committed(tp)} "
-                                  f"< end {end}")
+                                  f"< end {end}; lag now: {self.lag()}")
                             return False
                         time.sleep(0.3)
         # and until the database stops changing (Tansu under-reports end offsets: tansu.md)
@@ -281,6 +291,13 @@ class Case:
                 last, since = now, time.monotonic()
             time.sleep(0.5)
         return True
+
+
+def _lag_of(bootstrap: str, group: str, topic: str) -> str:
+    with KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False) as probe:
+        tps = [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or {0})]
+        ends = probe.end_offsets(tps)
+        return " ".join(f"{tp.partition}:{probe.committed(tp)}/{ends[tp]}" for tp in tps)
 
 
 def stored(database_url: str) -> list[Any]:

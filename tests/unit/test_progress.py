@@ -178,3 +178,19 @@ async def test_the_commit_covers_messages_run_and_those_the_state_held_never_a_s
     seeking = Progress(App(consumer), {marker_key("events", 0): 41})
     await admitted(seeking, [61])  # past the state: seeks back, commits nothing
     assert seeking.ends() == {}
+
+
+async def test_a_partition_waiting_for_its_seek_back_is_sought_again_when_no_message_comes():
+    """After a partition's last message nothing triggers another seek: the timer's nudge makes it, and stops
+    once the target has come, or when the batch's generation is over."""
+    consumer = Consumer()
+    progress = Progress(App(consumer), {marker_key("events", 0): 41})
+    assert await admitted(progress, [61]) == []
+    assert await progress.nudge() == 1
+    assert consumer.seeks == [(("events", 0), 42)] * 2
+    assert await admitted(progress, [42]) == [42]
+    assert await progress.nudge() == 0
+    waiting = Progress(App(consumer), {marker_key("events", 0): 41})
+    await admitted(waiting, [61])
+    waiting.app.consumer_generation_id = 4  # a rebalance: the next generation seeks from its own marker
+    assert await waiting.nudge() == 0
