@@ -78,7 +78,7 @@ class _Reader:
         else:
             times, message = _repetition(line.message)
         self.previous = _Previous(line, message)
-        return _results(line, message, times, text, position, self.context)
+        return results(line, message, times, text, position, self.context)
 
     @staticmethod
     def _last_repeated(line: SyslogLine, previous: _Previous) -> tuple[int, SyslogLine, str]:
@@ -101,7 +101,7 @@ def _count(match: re.Match[str] | None) -> int:
     return times
 
 
-def _results(line: SyslogLine, message: str, times: int, text: str, position: str,
+def results(line: SyslogLine, message: str, times: int, text: str, position: str,
              context: ParseContext) -> list[ParseResult]:
     name, reader = program(line.program)
     if reader.ignored and reader.ignored.match(message):

@@ -37,6 +37,7 @@ from tests.corpus.producers import (  # noqa: E402
     elastic_system_auth,
     gws,
     iam_user,
+    journal,
     local,
     m365,
     m365_file,
@@ -44,6 +45,7 @@ from tests.corpus.producers import (  # noqa: E402
     okta,
     rfc5424,
     s3_object,
+    vector_journald,
     win_logon,
     winlogbeat,
     zulu,
@@ -137,6 +139,72 @@ def brute_rfc5424(ids: Ids) -> list[Record]:
         lines.append(rfc5424(moment + timedelta(seconds=1), host, "sshd", pid,
                              f"Connection closed by authenticating user {user} {ip} port {port} [preauth]", pri=38))
     return lines
+
+
+@case("brute-force/linux-journald.attack.jsonl")
+def brute_journald(ids: Ids) -> list[Record]:
+    """A Debian 13 host without rsyslog (OpenSSH 9.8+: the per-connection process is ``sshd-session``), read
+    with ``journalctl -o json``: the guesses, pam_unix beside them, other units' entries between them, one
+    guessed name that is not UTF-8 (MESSAGE as byte values)."""
+    entries, ip, host = [], "203.0.113.44", "files-01"
+    entries.append(journal(ids, at("00:59:58"), host, "systemd", 1, "Starting apt-daily.service - Daily apt "
+                           "download activities...", unit="init.scope", transport="journal"))
+    for n, moment in enumerate(every(at("01:00:07"), 13, 10.0, 3.0, ids.rng)):
+        pid, port = ids.pid(), ids.port()
+        user = ("root", "ubuntu", "root", "backup")[n % 4]
+        invalid = user in ("ubuntu", "backup")
+        if invalid:
+            entries.append(journal(ids, moment, host, "sshd-session", pid,
+                                   f"Invalid user {user} from {ip} port {port}"))
+        entries.append(journal(ids, moment, host, "sshd-session", pid,
+                               "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh "
+                               f"ruser= rhost={ip}" + ("" if invalid else f"  user={user}")))
+        failed = f"Failed password for {'invalid user ' if invalid else ''}{user} from {ip} port {port} ssh2"
+        # one guessed name in Latin-1, not UTF-8: journalctl writes that MESSAGE as an array of byte values
+        message = failed.encode().replace(b"ubuntu", b"\xfcbuntu") if n == 5 else failed
+        entries.append(journal(ids, moment + timedelta(seconds=2), host, "sshd-session", pid, message))
+        entries.append(journal(ids, moment + timedelta(seconds=3), host, "sshd-session", pid,
+                               f"Connection closed by {'invalid' if invalid else 'authenticating'} user {user} {ip} "
+                               f"port {port} [preauth]"))
+    entries.append(journal(ids, at("01:03:01"), host, "kernel", 0, "[UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:8a:11:02 "
+                           f"SRC={ip} DST=10.0.4.7 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=2211 DF PROTO=TCP SPT=44410 "
+                           "DPT=3306 WINDOW=64240 RES=0x00 SYN URGP=0", unit="", transport="kernel"))
+    return entries
+
+
+@case("spraying/linux-journald.attack.jsonl")
+def spraying_journald(ids: Ids) -> list[Record]:
+    """One password against twelve accounts over ssh, forwarded by Vector's journald source."""
+    ip, host = "198.51.100.71", "crm-app-01"
+    return [vector_journald(moment, host, "sshd", ids.pid(),
+                            f"Failed password for {user} from {ip} port {ids.port()} ssh2")
+            for user, moment in zip(STAFF + ["deploy", "postgres", "backup"],
+                                    every(at("10:10:06"), 12, 40.0, 5.0, ids.rng), strict=False)]
+
+
+@case("brute-force/linux-journald.near.jsonl")
+def brute_journald_near(ids: Ids) -> list[Record]:
+    """A working day on the same host in the journal: key logins, a typo then success, sudo, timers."""
+    entries, host, rng = [], "files-01", ids.rng
+    for n, hour in enumerate((7, 9, 11, 13, 15, 16)):
+        admin, ip = ("medewerker3", "10.20.1.15") if n % 2 else ("medewerker8", "10.20.1.31")
+        moment = at(f"{hour:02d}:{rng.randint(0, 50):02d}:{rng.randint(0, 59):02d}")
+        pid, port = ids.pid(), ids.port()
+        if n in (1, 4):
+            entries.append(journal(ids, moment - timedelta(seconds=20), host, "sshd-session", pid,
+                                   f"Failed password for {admin} from {ip} port {port} ssh2"))
+        entries.append(journal(ids, moment, host, "sshd-session", pid,
+                               f"Accepted publickey for {admin} from {ip} port {port} ssh2: ED25519 "
+                               f"SHA256:{ids.alnum(43)}"))
+        entries.append(journal(ids, moment, host, "sshd-session", pid,
+                               f"pam_unix(sshd:session): session opened for user {admin}(uid=1003) by {admin}(uid=0)"))
+        entries.append(journal(ids, moment + timedelta(minutes=2), host, "sudo", ids.pid(),
+                               f"{admin} : TTY=pts/0 ; PWD=/home/{admin} ; USER=root ; COMMAND=/usr/bin/journalctl "
+                               "-u nginx", unit=f"session-{rng.randint(100, 999)}.scope"))
+        entries.append(journal(ids, moment + timedelta(minutes=30), host, "systemd", 1,
+                               "Finished logrotate.service - Rotate log files.", unit="init.scope",
+                               transport="journal"))
+    return entries
 
 
 @case("brute-force/windows-security.attack.jsonl")

@@ -72,6 +72,36 @@ def rfc5424(moment: datetime, host: str, app: str, pid: int, message: str, pri: 
     return f"<{pri}>1 {moment.astimezone(AMS).isoformat(timespec='microseconds')} {host} {app} {pid} - - {message}"
 
 
+def journal(ids: Ids, moment: datetime, host: str, ident: str, pid: int, message: str | bytes, *,
+            unit: str = "ssh.service", transport: str = "syslog") -> dict[str, Any]:
+    """One entry of ``journalctl -o json`` (systemd's JSON export format: every value a string, times in
+    microseconds since the epoch; MESSAGE an array of byte values when it is not valid UTF-8)."""
+    realtime = int(moment.timestamp()) * 1_000_000 + moment.microsecond
+    comm = ident if ident != "sshd-session" else "sshd-session"
+    entry: dict[str, Any] = {
+        "__CURSOR": f"s={ids.hex(32)};i={ids.rng.randint(1, 999999):x};b={ids.hex(32)};m={ids.hex(9)};"
+                    f"t={realtime:x};x={ids.hex(16)}",
+        "__REALTIME_TIMESTAMP": str(realtime), "__MONOTONIC_TIMESTAMP": str(ids.rng.randint(10**9, 10**12)),
+        "_BOOT_ID": "9f0c4e3ab1d24c7e8a5f6b7c8d9e0f1a", "_MACHINE_ID": "3c2b1a09f8e7d6c5b4a3928170f6e5d4",
+        "_HOSTNAME": host, "PRIORITY": "6", "SYSLOG_FACILITY": "4" if ident != "sudo" else "10",
+        "SYSLOG_IDENTIFIER": ident, "_TRANSPORT": transport, "_UID": "0", "_GID": "0", "_COMM": comm,
+        "_SYSTEMD_UNIT": unit, "_SYSTEMD_SLICE": "system.slice", "_SYSTEMD_CGROUP": f"/system.slice/{unit}",
+    }
+    if transport == "syslog":
+        entry |= {"SYSLOG_PID": str(pid), "SYSLOG_TIMESTAMP": f"{MONTHS[moment.month - 1]} {moment.day:2d} "
+                                                            f"{moment:%H:%M:%S} ",
+                  "_SOURCE_REALTIME_TIMESTAMP": str(realtime - ids.rng.randint(20, 900))}
+    entry |= {"_PID": str(pid), "MESSAGE": list(message) if isinstance(message, bytes) else message}
+    return entry
+
+
+def vector_journald(moment: datetime, host: str, ident: str, pid: int, message: str) -> dict[str, Any]:
+    """An entry as Vector's ``journald`` source forwards it: ``message``, ``host`` and ``timestamp`` renamed."""
+    return {"host": host, "message": message, "source_type": "journald", "timestamp": zulu(moment),
+            "PRIORITY": "6", "SYSLOG_FACILITY": "4", "SYSLOG_IDENTIFIER": ident, "SYSLOG_PID": str(pid),
+            "_PID": str(pid), "_COMM": ident, "_TRANSPORT": "syslog", "_SYSTEMD_UNIT": "ssh.service"}
+
+
 # ---------------------------------------------------------------- web access log (combined)
 
 def combined(moment: datetime, client: str, user: str, request: str, status: int, size: int,

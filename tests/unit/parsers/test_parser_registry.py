@@ -13,11 +13,12 @@ from tests.unit.parsers.support import SAMPLES, context, run_sample, sample_resu
 SAMPLE_FILES = [("openssh", "auth.log"), ("syslog", "auth.log"), ("syslog", "syslog-mixed.log"),
                 ("combined", "access.log"), ("ecs", "ecs.jsonl"),
                 ("m365", "m365.json"), ("cloudtrail", "cloudtrail.json"), ("cloudtrail", "cloudtrail.jsonl"),
-                ("okta", "okta.jsonl"), ("edr", "edr.jsonl"), ("dlp", "dlp.jsonl")]
+                ("okta", "okta.jsonl"), ("edr", "edr.jsonl"), ("dlp", "dlp.jsonl"), ("journald", "journal.jsonl")]
 
 
 def test_registry_names_every_format() -> None:
-    assert set(FORMATS) == {"syslog", "openssh", "combined", "ecs", "m365", "cloudtrail", "okta", "edr", "dlp"}
+    assert set(FORMATS) == {"syslog", "openssh", "journald", "combined", "ecs", "m365", "cloudtrail", "okta", "edr",
+                            "dlp"}
 
 
 @pytest.mark.parametrize(("fmt", "name"), SAMPLE_FILES)
