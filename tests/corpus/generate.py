@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script 
 
 from tests.corpus.producers import (  # noqa: E402
     DOMAIN,
+    INTERRUPTS,
     PLACES,
     Ids,
     assumed_role,
@@ -42,6 +43,7 @@ from tests.corpus.producers import (  # noqa: E402
     m365,
     m365_file,
     m365_login,
+    o365_elastic,
     okta,
     rfc5424,
     s3_object,
@@ -402,6 +404,39 @@ def spraying_m365_near(ids: Ids) -> list[Record]:
         docs.append(m365_login(ids, moment, f"{user}@{DOMAIN}", OFFICE_IP, failed=False))
         docs.append(m365_login(ids, moment + timedelta(hours=5), f"{user}@{DOMAIN}", HOME_IPS[n % 5], failed=False))
     return sorted(docs, key=lambda d: d["CreationTime"])
+
+
+@case("spraying/m365.interrupts.near.json", shape="array")
+def spraying_m365_interrupts(ids: Ids) -> list[Record]:
+    """Monday 09:00 behind the office NAT: twelve staff sign in within ten minutes, each first interrupted
+    by the "Stay signed in?" prompt or an MFA challenge (UserLoginFailed with an interrupt code), then in."""
+    docs = []
+    for n, (user, moment) in enumerate(zip(STAFF + ["info", "sales", "hr"], every(at("08:00:04"), 12, 45.0, 10.0,
+                                                                                 ids.rng), strict=False)):
+        docs.append(m365_login(ids, moment, f"{user}@{DOMAIN}", OFFICE_IP, failed=True,
+                               error=INTERRUPTS[n % len(INTERRUPTS)]))
+        docs.append(m365_login(ids, moment + timedelta(seconds=9), f"{user}@{DOMAIN}", OFFICE_IP, failed=False))
+    return docs
+
+
+@case("spraying/o365-elastic.attack.jsonl")
+def spraying_o365_elastic(ids: Ids) -> list[Record]:
+    """One password against eleven staff accounts, through Elastic's o365 integration (50126 each)."""
+    return [o365_elastic(ids, moment, user, "198.51.100.69", failed=True)
+            for user, moment in zip(STAFF + ["info", "sales"], every(at("14:40:03"), 11, 41.0, 6.0, ids.rng),
+                                    strict=False)]
+
+
+@case("spraying/o365-elastic.interrupts.near.jsonl")
+def spraying_o365_elastic_near(ids: Ids) -> list[Record]:
+    """The 09:00 sign-ins behind the office NAT through Elastic's o365 integration: each first interrupted
+    (MFA, "Stay signed in?"), which Elastic's pipeline marks as a failure, then in."""
+    docs = []
+    for n, (user, moment) in enumerate(zip(STAFF + ["info", "sales", "hr"], every(at("08:00:06"), 12, 44.0, 10.0,
+                                                                                 ids.rng), strict=False)):
+        docs.append(o365_elastic(ids, moment, user, OFFICE_IP, failed=True, error=INTERRUPTS[n % len(INTERRUPTS)]))
+        docs.append(o365_elastic(ids, moment + timedelta(seconds=8), user, OFFICE_IP, failed=False))
+    return docs
 
 
 # ======================================================================= auth.stuffing_then_success

@@ -286,7 +286,14 @@ def m365(ids: Ids, moment: datetime, operation: str, user: str, workload: str, r
     return base | fields
 
 
-def m365_login(ids: Ids, moment: datetime, user: str, ip: str, *, failed: bool) -> dict[str, Any]:
+INTERRUPTS = (("50140", "KmsiInterrupt"), ("50074", "UserStrongAuthClientAuthNRequiredInterrupt"),
+              ("50076", "UserStrongAuthClientAuthNRequired"), ("50158", "ExternalSecurityChallenge"))
+
+
+def m365_login(ids: Ids, moment: datetime, user: str, ip: str, *, failed: bool,
+               error: tuple[str, str] = ("50126", "InvalidUserNameOrPassword")) -> dict[str, Any]:
+    """Azure AD STS logon records: UserLoginFailed also for sign-ins only interrupted (the "Stay signed
+    in?" prompt, an MFA challenge), with the AADSTS code in ErrorNumber and its name in LogonError."""
     fields: dict[str, Any] = {
         "ResultStatus": "Success" if not failed else "Failed", "ClientIP": ip,
         "ObjectId": "00000003-0000-0ff1-ce00-000000000000", "AzureActiveDirectoryEventType": 1,
@@ -300,7 +307,7 @@ def m365_login(ids: Ids, moment: datetime, user: str, ip: str, *, failed: bool) 
         "ApplicationId": "4765445b-32c6-49b0-83e6-1d93765276ca",
     }
     if failed:
-        fields |= {"ErrorNumber": "50126", "LogonError": "InvalidUserNameOrPassword"}
+        fields |= {"ErrorNumber": error[0], "LogonError": error[1]}
     return m365(ids, moment, "UserLoginFailed" if failed else "UserLoggedIn", user, "AzureActiveDirectory", 15,
                 **fields)
 
@@ -366,6 +373,35 @@ def s3_object(ids: Ids, moment: datetime, name: str, identity: dict[str, Any], i
                                        "bytesTransferredIn": 0,
                                        "bytesTransferredOut": 0 if error or name != "GetObject" else size,
                                        "x-amz-id-2": ids.alnum(40), "AuthenticationMethod": "AuthHeader"}})
+
+
+# ---------------------------------------------------------------- Microsoft 365 via Elastic's o365 integration
+
+def o365_elastic(ids: Ids, moment: datetime, user: str, ip: str, *, failed: bool,
+                 error: tuple[str, str] = ("50126", "InvalidUserNameOrPassword")) -> dict[str, Any]:
+    """An Azure AD STS logon as Elastic's o365 integration indexes it (logs-o365.audit-*): the Operation in
+    ``event.action``, the RecordType name in ``event.code``, the record's other fields under ``o365.audit``;
+    its pipeline sets ``event.outcome`` from the Operation, failure for every UserLoginFailed."""
+    operation = "UserLoginFailed" if failed else "UserLoggedIn"
+    audit: dict[str, Any] = {"Operation": operation, "RecordType": 15, "ResultStatus": "Failed" if failed else
+                             "Success", "UserType": 0, "Version": 1, "Workload": "AzureActiveDirectory",
+                             "AzureActiveDirectoryEventType": 1, "UserId": f"{user}@{DOMAIN}", "ClientIP": ip,
+                             "ObjectId": "00000003-0000-0ff1-ce00-000000000000",
+                             "ApplicationId": "4765445b-32c6-49b0-83e6-1d93765276ca"}
+    if failed:
+        audit |= {"ErrorNumber": error[0], "LogonError": error[1]}
+    return {
+        "@timestamp": zulu(moment), "ecs": {"version": "8.11.0"},
+        "event": {"action": operation, "category": ["authentication"], "type": ["start"], "kind": "event",
+                  "code": "AzureActiveDirectoryStsLogon", "dataset": "o365.audit", "module": "o365",
+                  "provider": "AzureActiveDirectory", "id": ids.uuid(),
+                  "outcome": "failure" if failed else "success"},
+        "data_stream": {"dataset": "o365.audit", "namespace": "default", "type": "logs"},
+        "organization": {"id": ORG_ID}, "source": {"ip": ip},
+        "user": {"id": f"{user}@{DOMAIN}", "name": user, "domain": DOMAIN, "email": f"{user}@{DOMAIN}"},
+        "related": {"ip": [ip], "user": [user]},
+        "o365": {"audit": audit},
+    }
 
 
 # ---------------------------------------------------------------- Google Workspace via Elastic integration
