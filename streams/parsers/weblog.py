@@ -6,8 +6,11 @@ Marks, in this order of precedence for ``event.action`` (all that apply are also
   (DATA_FILE), or at least BULK_BYTES large.
 - ``admin_access``: an administration path (ADMIN_PATH).
 - ``http_request`` otherwise.
-Outcome: status >= 400 is a failure (401 also adds category authentication); a redirect from a login
-endpoint is unknown (it may be the success or the "try again" page); anything else is a success.
+Outcome: status >= 400 is a failure; a redirect from a login endpoint is unknown (it may be the success or
+the "try again" page); anything else is a success. Category authentication: a login endpoint, or a 401 to
+a request that named a user (HTTP Basic/Digest credentials tried: ``%u`` logged). A 401 without one is no
+password tried: the Basic challenge before the browser sends credentials, an expired token that a
+single-page app keeps polling with (tests/corpus: ``brute-force/web-combined.expired-session.near.log``).
 """
 
 from __future__ import annotations
@@ -75,9 +78,12 @@ def _event(text: str) -> dict[str, Any]:
     size = int(match["bytes"]) if match["bytes"] != "-" else None
     request = _request(match["request"])
     tags = _tags(request, status, size)
+    if status == 401 and match["user"] != "-":
+        tags.add("credentials_refused")
     return {
         "@timestamp": iso_utc(_time(match["time"])), "event.dataset": DATASET,
-        "event.category": ["web", "authentication"] if "auth_endpoint" in tags or status == 401 else ["web"],
+        "event.category": ["web", "authentication"] if "auth_endpoint" in tags or "credentials_refused" in tags
+        else ["web"],
         "event.action": _action(tags), "event.outcome": _outcome(status, tags),
         "http.response.status_code": status, "http.response.bytes": size,
         "user.name": match["user"] if match["user"] != "-" else None,

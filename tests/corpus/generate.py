@@ -338,6 +338,24 @@ def brute_web_near(ids: Ids) -> list[Record]:
     return sorted(lines, key=_clf_sort_key)
 
 
+@case("brute-force/web-combined.expired-session.near.log")
+def brute_web_expired(ids: Ids) -> list[Record]:
+    """Tabs left open overnight in the office: once their sessions expire, the portal's single-page app polls
+    its notifications every 15 s with the old token and gets a 401 each time (no password is tried), and the
+    HTTP Basic challenge of the intranet wiki (401 before the browser sends the credentials, then 200)."""
+    lines, rng = [], ids.rng
+    for start in (at("18:02:11"), at("18:04:40")):
+        for moment in every(start, 50, 15.0, 1.0, rng):
+            lines.append(combined(moment, OFFICE_IP, "-", "GET /api/v1/notifications?since=1763400000 HTTP/1.1",
+                                  401, 38, referrer="https://portal.24online.nl/account",
+                                  agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0"))
+    for n, moment in enumerate(every(at("08:30:02"), 14, 31.0, 8.0, rng)):
+        user = STAFF[n % len(STAFF)]
+        lines.append(combined(moment, OFFICE_IP, "-", "GET /wiki/ HTTP/1.1", 401, 381))
+        lines.append(combined(moment + timedelta(seconds=2), OFFICE_IP, user, "GET /wiki/ HTTP/1.1", 200, 20_114))
+    return sorted(lines, key=_clf_sort_key)
+
+
 # ======================================================================= auth.password_spraying
 
 @case("spraying/okta.attack.json", shape="array")

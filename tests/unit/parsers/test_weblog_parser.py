@@ -40,10 +40,19 @@ def test_login_redirect_outcome_is_unknown() -> None:
     assert one("combined", _line("POST /login HTTP/1.1", 302, "0"))["event.outcome"] == "unknown"
 
 
-def test_basic_auth_401_anywhere_counts_as_authentication() -> None:
-    event = one("combined", _line("GET /intranet/ HTTP/1.1", 401))
+def test_a_401_to_basic_credentials_anywhere_counts_as_authentication() -> None:
+    """The server logs the user the browser sent (%u): a password was tried and refused."""
+    event = one("combined", _line("GET /intranet/ HTTP/1.1", 401, user="jansen"))
     assert event["event.category"] == ["web", "authentication"]
-    assert event["event.action"] == "http_request"
+    assert (event["event.action"], event["event.outcome"]) == ("http_request", "failure")
+
+
+def test_a_401_without_credentials_is_no_authentication_attempt() -> None:
+    """The Basic challenge before the browser sends credentials, or an expired token a page keeps polling
+    with: no password tried (a tab left open made brute-force incidents: tests/corpus)."""
+    for request in ("GET /intranet/ HTTP/1.1", "GET /api/v1/notifications?since=1 HTTP/1.1"):
+        event = one("combined", _line(request, 401))
+        assert (event["event.category"], event["event.outcome"]) == (["web"], "failure")
 
 
 def test_forbidden_page_is_a_failure_but_not_authentication() -> None:
