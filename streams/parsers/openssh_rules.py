@@ -1,9 +1,10 @@
 """sshd's own messages as data: a pattern, its ECS categorisation and an action each.
 
 ``ssh_login`` ("Accepted"/"Failed" lines) is the authentication attempt itself and the only sshd line
-that carries ``event.outcome`` for it; sshd's other notices about the same attempts (invalid user,
-too many failures, PAM counters) are ``info`` side notes without an outcome, so counting rules count
-each attempt once. PAM's own lines under sshd are in ``pam_rules`` (also side notes under sshd).
+that carries ``event.outcome`` for it (a refused public key, ``ssh_key_refused``, is no attempt: below);
+sshd's other notices about the same attempts (invalid user, too many failures, PAM counters) are ``info``
+side notes without an outcome, so counting rules count each attempt once. PAM's own lines under sshd are in
+``pam_rules`` (also side notes under sshd).
 """
 
 from __future__ import annotations
@@ -19,16 +20,29 @@ _PEER = r"(?:(?:authenticating |invalid )?user (?P<user>.*?) )?(?P<ip>\S+)"
 _OPENED, _CLOSED = ("connection", "start"), ("connection", "end")
 
 
+# A key the client offers and the server does not accept is no secret guessed: ssh-agent offers its keys in
+# turn, and sshd logs each refused one ("Failed publickey ...") with LogLevel VERBOSE (CIS 5.2.5), and at
+# INFO too once half of MaxAuthTries is used. A playbook run without ControlPersist gave a host fourteen in a
+# minute from the control node: a brute-force incident (tests/corpus: brute-force/*.ansible.near.*).
+KEY_METHODS = frozenset({"publickey", "hostbased"})
+
+
+def _key_refused(match: re.Match[str]) -> bool:
+    return match["result"] == "Failed" and match["method"] in KEY_METHODS
+
+
 def _login_outcome(match: re.Match[str]) -> str | None:
-    return {"Accepted": "success", "Failed": "failure"}.get(match["result"])
+    return None if _key_refused(match) else {"Accepted": "success", "Failed": "failure"}.get(match["result"])
 
 
 def _login_action(match: re.Match[str]) -> str:
+    if _key_refused(match):
+        return "ssh_key_refused"
     return "ssh_login_postponed" if match["result"] == "Postponed" else "ssh_login"
 
 
 def _login_types(match: re.Match[str]) -> tuple[str, ...]:
-    return INFO if match["result"] == "Postponed" else START
+    return INFO if match["result"] == "Postponed" or _key_refused(match) else START
 
 
 RULES = (

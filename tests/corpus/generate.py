@@ -143,6 +143,48 @@ def brute_rfc5424(ids: Ids) -> list[Record]:
     return lines
 
 
+ANSIBLE = "10.20.1.40"  # the configuration-management host
+LINUX_HOSTS = ("portal-web-01", "portal-web-02", "crm-app-01", "crm-app-02", "billing-app-01", "files-01")
+
+
+def _ansible_run(ids: Ids, start: datetime) -> list[tuple[datetime, str, int, str]]:
+    """(moment, host, sshd pid, message) of a playbook run over the Linux hosts from the control node, with
+    LogLevel VERBOSE (CIS 5.2.5): the deploy user's agent offers two keys the hosts do not accept ("Failed
+    publickey"; sshd logs them at INFO too from MaxAuthTries/2 on) before the right one. No ControlPersist
+    (paramiko): a connection per task, so the CRM database role's seven tasks give crm-app-01 fourteen refused
+    key offers within a minute."""
+    out, rng = [], ids.rng
+    for n, host in enumerate(LINUX_HOSTS + ("crm-app-01",) * 6):
+        moment = start + timedelta(seconds=4 * n + rng.randint(0, 2))
+        pid, port = ids.pid(), ids.port()
+        for key in ("RSA", "ECDSA"):
+            out.append((moment, host, pid, f"Failed publickey for deploy from {ANSIBLE} port {port} ssh2: {key} "
+                                           f"SHA256:{ids.alnum(43)}"))
+        out.append((moment + timedelta(seconds=1), host, pid,
+                    f"Accepted publickey for deploy from {ANSIBLE} port {port} ssh2: ED25519 SHA256:{ids.alnum(43)}"))
+    return out
+
+
+@case("brute-force/linux-debian.ansible.near.log")
+def brute_debian_ansible(ids: Ids) -> list[Record]:
+    """The nightly playbook run in auth.log: refused key offers from one address, 14 of them on one host."""
+    return [bsd(moment, host, f"sshd[{pid}]", message) for moment, host, pid, message in
+            sorted(_ansible_run(ids, at("02:00:03")))]
+
+
+@case("brute-force/elastic-system-auth.ansible.near.jsonl")
+def brute_elastic_ansible(ids: Ids) -> list[Record]:
+    """The same run through Elastic Agent's system integration (system.auth.ssh.method: publickey)."""
+    docs = []
+    for moment, host, _, message in sorted(_ansible_run(ids, at("02:00:03"))):
+        accepted = message.startswith("Accepted")
+        docs.append(elastic_system_auth(ids, moment, host, message, action="ssh_login",
+                                        outcome="success" if accepted else "failure", user="deploy", ip=ANSIBLE,
+                                        port=int(message.split(" port ")[1].split()[0]), method="publickey",
+                                        ssh_event="Accepted" if accepted else "Failed"))
+    return docs
+
+
 @case("brute-force/linux-journald.attack.jsonl")
 def brute_journald(ids: Ids) -> list[Record]:
     """A Debian 13 host without rsyslog (OpenSSH 9.8+: the per-connection process is ``sshd-session``), read

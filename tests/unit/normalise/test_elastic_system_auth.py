@@ -49,6 +49,12 @@ CASES = [
     ("sshd invalid user, dotted document",
      auth("Invalid user admin from 203.0.113.9 port 51516", nested=False, **{"system.auth.ssh.event": "Invalid"}),
      {"category": ["authentication"], "outcome": "failure"}),
+    # a key the agent offered and sshd refused (LogLevel VERBOSE): no secret guessed, no failed attempt
+    ("sshd failed publickey, full ECS",
+     auth("Failed publickey for deploy from 10.20.1.40 port 51234 ssh2: RSA SHA256:abc", **{
+         "event.action": "ssh_login", "event.outcome": "failure", "event.category": ["authentication"],
+         "event.type": ["info"], "system.auth.ssh.event": "Failed", "system.auth.ssh.method": "publickey"}),
+     {"category": ["authentication"], "type": ["info"], "outcome": None}),
     ("sshd accepted publickey",
      auth("Accepted publickey for deploy from 198.51.100.4 port 40022 ssh2: ED25519 SHA256:abc",
           **{"system.auth.ssh.event": "Accepted"}),

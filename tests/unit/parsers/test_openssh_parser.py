@@ -33,6 +33,16 @@ def test_accepted_publickey_is_a_successful_login() -> None:
         "ssh_login", "success", "publickey")
 
 
+@pytest.mark.parametrize("method", ["publickey", "hostbased"])
+def test_a_refused_key_is_no_failed_attempt(method: str) -> None:
+    """ssh-agent offers its keys in turn; sshd (LogLevel VERBOSE) logs each refused one: no secret guessed."""
+    event = one("openssh", f"Mar  9 02:00:03 crm-app-01 sshd[4100]: Failed {method} for deploy from 10.20.1.40 "
+                           "port 51234 ssh2: RSA SHA256:Zm9vYmFyYmF6cXV4", year=2026)
+    assert (event["event.action"], event["event.type"], event.get("event.outcome")) == (
+        "ssh_key_refused", ["info"], None)
+    assert (event["user.name"], event["source.ip"]) == ("deploy", "10.20.1.40")
+
+
 def test_repeated_message_expands_to_n_failures_with_distinct_ids() -> None:
     parsed, rejected = run("openssh", [
         SSHD + "message repeated 3 times: [ Failed password for root from 198.51.100.23 port 40022 ssh2]"])
