@@ -55,8 +55,9 @@ GOOD: dict[str, str] = {
     "okta": _line("okta.jsonl"),
     "edr": _line("edr.jsonl"),
     "dlp": _line("dlp.jsonl"),
+    "journald": _line("journal.jsonl", index=1),  # sshd's "Failed password" entry
 }
-JSON_FORMATS = ("ecs", "m365", "cloudtrail", "okta", "edr", "dlp")
+JSON_FORMATS = ("ecs", "m365", "cloudtrail", "okta", "edr", "dlp", "journald")
 
 # a valid worker event (event schema v1) to place after hostile ones in the same envelope
 GOOD_EVENT: dict[str, Any] = {

@@ -11,6 +11,7 @@ import yaml
 
 from incidents.inventory import InvalidInventory, Inventory
 from incidents.rules import Rule, RuleError, rule_from_dict
+from incidents.rules.exceptions import RuleException, apply_exceptions, exceptions_from_dict
 
 DEFAULT_RULES = Path(__file__).parent
 DEFAULT_INVENTORY = Path(__file__).parent.parent / "config" / "inventory-24online.yml"
@@ -25,22 +26,29 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def load_rules(directories: Iterable[Path] = (), *, defaults: bool = True) -> list[Rule]:
-    """The shipped rules (when ``defaults``) plus those in ``directories``; ids must be unique."""
+    """The shipped rules (when ``defaults``) plus those in ``directories``; ids must be unique. A document
+    ``exceptions: [...]`` in a folder's file takes reviewed events out of named rules (incidents.rules.exceptions)."""
     folders = [*([DEFAULT_RULES] if defaults else []), *map(Path, directories)]
     native: list[Rule] = []
     sigma: list[tuple[str, str]] = []
+    excepted: list[RuleException] = []
     for path in (p for folder in folders for p in rule_files(folder)):
         text = path.read_text(encoding="utf-8")
         docs = documents(path, text)
         if any(isinstance(d, dict) and SIGMA_KEYS & d.keys() for d in docs):
             sigma.append((str(path), text))
-        else:
-            native.extend(rule_from_dict(d, source=str(path)) for d in docs)
-    if not sigma:
-        return native
-    from datalek.rules.sigma import rules_from_sigma  # pySigma loads only for Sigma files
+            continue
+        for d in docs:
+            if isinstance(d, dict) and "exceptions" in d:
+                excepted += exceptions_from_dict(d, source=str(path))
+            else:
+                native.append(rule_from_dict(d, source=str(path)))
+    rules = native
+    if sigma:
+        from datalek.rules.sigma import rules_from_sigma  # pySigma loads only for Sigma files
 
-    return native + rules_from_sigma(sigma)
+        rules = native + rules_from_sigma(sigma)
+    return apply_exceptions(rules, excepted) if excepted else rules
 
 
 def documents(path: Path, text: str) -> list[Any]:

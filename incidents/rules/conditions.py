@@ -78,7 +78,15 @@ class OutsideHours:
     days: frozenset[int]  # 0 = Monday
 
 
-Condition: TypeAlias = Field | AllOf | AnyOf | Not | Keywords | OutsideHours
+@dataclass(frozen=True, slots=True)
+class Before:
+    """The event happened before ``epoch`` (seconds): an exception's ``until``, on event time, so a replay of
+    old events gives what the stream gave then."""
+
+    epoch: float
+
+
+Condition: TypeAlias = Field | AllOf | AnyOf | Not | Keywords | OutsideHours | Before
 
 
 def compile_condition(cond: Condition) -> Predicate:
@@ -94,6 +102,9 @@ def compile_condition(cond: Condition) -> Predicate:
         return _keywords(cond)
     if isinstance(cond, OutsideHours):
         return _outside_hours(cond)
+    if isinstance(cond, Before):
+        epoch = cond.epoch
+        return lambda e: e.timestamp.timestamp() < epoch
     return _field(cond)
 
 

@@ -77,8 +77,15 @@ def load(manifest: Path = MANIFEST) -> list[Case]:
             file=entry["file"], format=entry["format"], dialect=entry["dialect"],
             expect=() if expect == "none" else tuple(expect), incidents=int(entry.get("incidents", 0)),
             near=tuple(entry.get("near") or ()),
-            options={**(defaults.get("options") or {}), **(entry.get("options") or {})}))
+            options=_options({**(defaults.get("options") or {}), **(entry.get("options") or {})})))
     return cases
+
+
+def _options(options: dict[str, Any]) -> dict[str, Any]:
+    """``rules_dirs`` (e.g. a folder of exceptions) are relative to the manifest's folder."""
+    if "rules_dirs" in options:
+        options["rules_dirs"] = tuple(MANIFEST.parent / d for d in options["rules_dirs"])
+    return options
 
 
 def replay(case: Case) -> Outcome:

@@ -707,6 +707,23 @@ def after_hours_crm_near(ids: Ids) -> list[Record]:
             _crm_read(ids, local("21:30:00"), "medewerker3", action="export", records=20)]
 
 
+@case("export-after-hours/ecs-crm.nightly-job.jsonl")
+def after_hours_crm_nightly(ids: Ids) -> list[Record]:
+    """The reporting account exports all 12,000 customer records to the warehouse at 03:10 every night
+    (three nights), beside a day of ordinary reads: unreviewed, each night is an alert; reviewed, an
+    exception (tests/corpus/exceptions/) takes the job out."""
+    docs, rng = [], ids.rng
+    for day in (-2, -1, 0):
+        docs.append(_crm_read(ids, local("03:10:07", day=day) + timedelta(seconds=rng.randint(0, 40)),
+                              "svc-rapportage", action="export", records=12_000, kind=["access"]))
+    for user in STAFF[:3]:
+        for hour in range(8, 17):
+            for _ in range(rng.randint(8, 20)):
+                docs.append(_crm_read(ids, local(f"{hour:02d}:00:00") + timedelta(seconds=rng.randint(0, 3599)),
+                                      user))
+    return sorted(docs, key=lambda d: d["@timestamp"])
+
+
 @case("export-after-hours/web-combined.near.log")
 def after_hours_web_near(ids: Ids) -> list[Record]:
     lines = [combined(local("10:20:00") + timedelta(seconds=30 * n), "10.20.9.77", "medewerker3",

@@ -27,7 +27,8 @@ SHIPPED = sorted(rule.id for rule in load_rules(()))
 
 def _param(case: Case) -> object:
     marks = [] if ENFORCED or case.is_near_miss else [pytest.mark.xfail(reason=PENDING, strict=False)]
-    return pytest.param(case, id=case.file, marks=marks)
+    extra = [d.name for d in case.options.get("rules_dirs", ())]
+    return pytest.param(case, id=case.file + "".join(f" +{name}" for name in extra), marks=marks)
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES if not c.is_near_miss])
@@ -53,12 +54,12 @@ def test_every_shipped_rule_is_attacked_in_at_least_two_dialects_and_has_a_near_
     assert [rule for rule, files in near.items() if not files] == []
 
 
-def test_the_manifest_names_shipped_rules_and_every_case_file_exactly_once():
+def test_the_manifest_names_shipped_rules_and_every_case_file_once_per_set_of_options():
     named = {rule for c in CASES for rule in (*c.expect, *c.near)}
     assert named - set(SHIPPED) == set()
-    files = [c.file for c in CASES]
-    assert len(files) == len(set(files))
-    assert sorted(files) == sorted(generate.CASES)
+    runs = [(c.file, repr(sorted(c.options.items()))) for c in CASES]  # a file twice: with other options
+    assert len(runs) == len(set(runs))
+    assert sorted({c.file for c in CASES}) == sorted(generate.CASES)
     assert all(c.is_near_miss == (c.incidents == 0) for c in CASES)
 
 

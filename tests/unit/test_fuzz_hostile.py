@@ -52,6 +52,8 @@ def format_and_lines(draw: st.DrawFn) -> tuple[str, list[bytes]]:
 @example(("ecs", [b"[[["]))  # an open array swallowed the JSON Lines after it (fixed in streams.parsers.jsondocs)
 @example(("ecs", [b"[" * 50_000 + b"]" * 50_000]))
 @example(("syslog", [b"Dec 10 06:55:46 h sshd[1]: message repeated 99999999999999 times: [ Invalid user x ]"]))
+@example(("journald", [b'{"MESSAGE": [255, 254, 0], "SYSLOG_IDENTIFIER": "sshd", "__REALTIME_TIMESTAMP": "9999999999"}',
+                       b'{"MESSAGE": null, "_COMM": "sshd"}']))
 def test_parse_reads_every_hostile_line_and_the_good_line_after_it(case: tuple[str, list[bytes]]) -> None:
     """`datalek parse` (streams.lines, the format's parser, the schema), then the rules over its events."""
     fmt, lines = case

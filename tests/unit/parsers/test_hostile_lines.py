@@ -85,10 +85,12 @@ def syslog_lines() -> Iterator[tuple[str, str]]:
 
 def other_lines() -> Iterator[tuple[str, str, str]]:
     """(format, label, line start + \\0 + filler) for the JSON and access-log formats."""
-    for fmt in ("ecs", "m365", "cloudtrail", "okta", "edr", "dlp"):
+    for fmt in ("ecs", "m365", "cloudtrail", "okta", "edr", "dlp", "journald"):
         yield fmt, "escapes", '{"message": "\0\\"'
         yield fmt, "open arrays", "\0["
         yield fmt, "keys", '{"@timestamp": "2026-11-20T09:00:00Z", \0"a": 1, '
+    yield "journald", "sshd message", '{"__REALTIME_TIMESTAMP": "1795036805123456", "SYSLOG_IDENTIFIER": "sshd", ' \
+        '"MESSAGE": "Failed password for \0 from 203.0.113.9 port 22 ssh2"}'
     combined = '203.0.113.9 - - [10/Dec/2026:06:55:46 +0000] "'
     yield "combined", "request escapes", combined + "\0\\\""
     yield "combined", "login paths", combined + "POST \0/login/x"
