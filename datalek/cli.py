@@ -8,7 +8,7 @@ import sys
 import threading
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -124,9 +124,16 @@ def startup_summary(container: Container) -> list[str]:
     return [f"datalek broker   {k.bootstrap_servers} ({kind})",
             f"        database {db_label(settings)}",
             f"        topics   {', '.join(container.topics().values())}",
-            f"        rules    {len(rules)} loaded; inventory of {len(container.inventory.assets)} systems",
+            f"        rules    {len(rules)} loaded{_excepted(rules)}; inventory of {len(container.inventory.assets)} "
+            "systems",
             f"        alerts   {alerts}",
             *_try_lines(invocation().lines(f"ingest {shlex.quote(str(SCENARIO))}", "incidents list"))]
+
+
+def _excepted(rules: tuple[Any, ...]) -> str:
+    """", 2 with reviewed exceptions (data.mass_access, ...)" when a rules folder holds exceptions."""
+    ids = [r.id for r in rules if r.exceptions]
+    return f", {len(ids)} with reviewed exceptions ({', '.join(ids)})" if ids else ""
 
 
 def _try_lines(commands: list[str]) -> list[str]:

@@ -112,5 +112,5 @@ def apply_exceptions(rules: Sequence[Rule], exceptions: Iterable[RuleException])
             continue
         taken = AnyOf(tuple(e.applies() for e in found))
         steps = tuple(dataclasses.replace(s, condition=AllOf((s.condition, Not(taken)))) for s in rule.steps)
-        out.append(dataclasses.replace(rule, steps=steps))
+        out.append(dataclasses.replace(rule, steps=steps, exceptions=len(found)))
     return out

@@ -85,3 +85,4 @@ class Rule:
     volume_field: str | None = None  # COUNT/BASELINE: sum this field (e.g. datalek.records); 1 when absent
     evidence: int = 50  # event ids kept per detection
     source: str = "-"  # the file the rule came from
+    exceptions: int = 0  # reviewed exceptions folded into its steps (incidents.rules.exceptions)

@@ -71,3 +71,8 @@ def test_exceptions_live_in_a_rules_folder_beside_rules(tmp_path):
     events = failures(12, **{"source.ip": SCANNER, "datalek.asset": "klantportaal"})
     assert [d.rule_id for d in Engine(list(shipped.values())).detect({}, events)] == ["auth.repeated_failures"]
     assert Engine(list(loaded.values())).detect({}, events) == []
+    from datalek.cli import _excepted  # what `datalek run` says at start
+
+    assert _excepted(tuple(loaded.values())) == (", 2 with reviewed exceptions (auth.repeated_failures, "
+                                                 "auth.password_spraying)")
+    assert _excepted(tuple(shipped.values())) == ""
