@@ -1047,6 +1047,27 @@ def malware_mde(ids: Ids) -> list[Record]:
              "comments": [], "evidence": []}]
 
 
+@case("malware/defender-endpoint.eicar.near.json", shape="pretty")
+def malware_mde_eicar(ids: Ids) -> list[Record]:
+    """IT checks the antivirus on the file server with the EICAR test file (a harmless string every antivirus
+    reports as a virus, made for this test): Defender alerts, and prevents it."""
+    return [{"id": f"da{ids.rng.randint(10**17, 10**18)}_{ids.rng.randint(10**8, 10**9)}",
+             "incidentId": 4712, "investigationId": None, "assignedTo": None, "severity": "Informational",
+             "status": "Resolved", "classification": "TruePositive", "determination": "SecurityTesting",
+             "investigationState": "Benign", "detectionSource": "WindowsDefenderAv", "detectorId": ids.uuid(),
+             "category": "Malware", "threatFamilyName": "EICAR_Test_File",
+             "title": "'EICAR_Test_File' malware was prevented",
+             "description": "Malware and unwanted software are undesirable applications that perform annoying, "
+                            "disruptive, or harmful actions on affected machines.",
+             "alertCreationTime": zulu(at("10:15:42")), "firstEventTime": zulu(at("10:15:31")),
+             "lastEventTime": zulu(at("10:15:31")), "lastUpdateTime": zulu(at("10:16:02")),
+             "resolvedTime": zulu(at("10:16:02")), "machineId": ids.hex(40),
+             "computerDnsName": "files-01.24online.local", "rbacGroupName": "Servers",
+             "aadTenantId": "7d3c0c6b-1a2e-4f5a-9d0e-24a0e1c0ffee", "threatName": "Virus:DOS/EICAR_Test_File",
+             "mitreTechniques": [], "relatedUser": {"userName": "medewerker3", "domainName": "24ONLINE"},
+             "loggedOnUsers": [], "comments": [], "evidence": []}]
+
+
 @case("malware/elastic-defend.near.jsonl")
 def malware_defend_near(ids: Ids) -> list[Record]:
     """Endpoint telemetry (not alerts) from the same servers: process starts and file writes."""
