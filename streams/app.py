@@ -20,7 +20,7 @@ from faust.streams import _current_event
 
 from incidents.detection import Detection
 from incidents.rules import Engine
-from streams import guard, plain_consumer, records, retry, schema
+from streams import guard, plain_consumer, records, recovery_fix, retry, schema
 from streams import route as routing
 from streams.expire import StreamExpiry
 from streams.normalise import Normaliser
@@ -126,6 +126,7 @@ class Staged(dict[str, Any]):
 
 
 def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
+    recovery_fix.install()  # a worker frozen past its session timeout recovers instead of crashing
     app = faust.App(
         config.app_id, broker=f"kafka://{config.bootstrap}", store="memory://", web_enabled=False,
         topic_partitions=config.partitions, topic_replication_factor=config.replication_factor,

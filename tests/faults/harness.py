@@ -107,6 +107,15 @@ class FaultWorker(Worker):
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
+    def freeze(self) -> None:
+        """SIGSTOP: the process stops where it is (a long GC pause, a VM stalled by its host)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def errors(self, limit: int = 12) -> str:
         """The worker log's error lines and the stream stages' warnings (seeks back, re-runs); exception types
         and messages, no event contents are logged."""

@@ -171,6 +171,20 @@ def one_of_two_killed(case: Case) -> None:
     case.measure_recovery(started)
 
 
+def one_of_two_frozen(case: Case) -> None:
+    """Two workers; the second frozen (SIGSTOP) for 30 s, past the session timeout, while its batches run: the
+    first takes its partitions and runs them on; the second wakes with a batch in hand, its partitions gone.
+    Then the first is killed and started again, so the rule state comes back from the changelog both wrote."""
+    other = case.add_worker()
+    case.wait_produced(MESSAGES // 2)
+    other.freeze()
+    time.sleep(OUTAGE)
+    other.thaw()
+    case.measure_recovery(time.monotonic())
+    case.worker.kill()
+    case.worker.start()
+
+
 @pytest.mark.partitions(4)
 @pytest.mark.parametrize("scenario", [
     pytest.param(no_fault, id="4 partitions, one worker"),
@@ -184,6 +198,22 @@ def test_several_partitions_and_workers_give_them_too(case, fault_stream, scenar
     case.run(harness.keyed_messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
     assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+
+
+@pytest.mark.partitions(4)
+@pytest.mark.parametrize("scenario", [
+    pytest.param(one_of_two_frozen, id="4 partitions, one of two frozen 30 s, the other restarted"),
+])
+def test_a_worker_frozen_past_its_session_timeout_comes_back_and_changes_nothing(case, fault_stream, scenario):
+    """The frozen worker wakes with a batch in hand and its partitions gone: what it writes then must not
+    change what the other recovers from the changelog, and it must rejoin, not crash (it did: Faust's
+    recovery sought to offset -2, streams/recovery_fix.py)."""
+    path, truth = fault_stream
+    case.run(harness.keyed_messages(path), scenario)
+    row = harness.compare(case, truth, settled=case.settle())
+    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+    frozen = case.others[0]
+    assert frozen.alive, f"the frozen worker did not come back:\n{frozen.errors()}"
 
 
 @pytest.mark.partitions(4, standby=0)
