@@ -33,6 +33,7 @@ from datalek.cli_db import db_cli
 from datalek.cli_examples import attach as attach_examples
 from datalek.cli_inventory import entities_json, inventory_cli
 from datalek.cli_parse import parse_command
+from datalek.cli_rules import rules_command
 from datalek.cli_status import status_command
 from datalek.cli_web import web_command
 from datalek.invocation import invocation
@@ -324,6 +325,7 @@ app.command("parse")(parse_command)
 app.add_typer(inventory_cli, name="inventory")
 app.command("web")(web_command)
 app.command("status")(status_command)
+app.command("rules")(rules_command)
 attach_examples(app)  # examples under --help (datalek/cli_examples.py), once every command is registered
 
 

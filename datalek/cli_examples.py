@@ -17,6 +17,7 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {  # command path -> examples ("$ID": 
                "datalek ingest /var/log/auth.log --format syslog --follow --asset klantportaal"),
     "replay": (f"datalek replay {SCENARIO} --json",
                "datalek replay auth.log --format openssh --year 2026 --timezone Europe/Amsterdam"),
+    "rules": ("datalek rules", "datalek rules --rules /etc/datalek/rules --json"),
     "draft": ('datalek draft "$ID" --kind ap --format html -o melding.html',
               'datalek draft "$ID" --kind subjects --lang en',
               'datalek draft "$ID" --kind register --format xlsx -o register.xlsx'),

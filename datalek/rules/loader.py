@@ -28,6 +28,12 @@ def rule_files(directory: Path) -> list[Path]:
 def load_rules(directories: Iterable[Path] = (), *, defaults: bool = True) -> list[Rule]:
     """The shipped rules (when ``defaults``) plus those in ``directories``; ids must be unique. A document
     ``exceptions: [...]`` in a folder's file takes reviewed events out of named rules (incidents.rules.exceptions)."""
+    return load_rule_set(directories, defaults=defaults)[0]
+
+
+def load_rule_set(directories: Iterable[Path] = (), *,
+                  defaults: bool = True) -> tuple[list[Rule], list[RuleException]]:
+    """The rules, with their exceptions folded in, and the exceptions themselves (``datalek rules`` lists them)."""
     folders = [*([DEFAULT_RULES] if defaults else []), *map(Path, directories)]
     native: list[Rule] = []
     sigma: list[tuple[str, str]] = []
@@ -48,7 +54,7 @@ def load_rules(directories: Iterable[Path] = (), *, defaults: bool = True) -> li
         from datalek.rules.sigma import rules_from_sigma  # pySigma loads only for Sigma files
 
         rules = native + rules_from_sigma(sigma)
-    return apply_exceptions(rules, excepted) if excepted else rules
+    return (apply_exceptions(rules, excepted) if excepted else rules), excepted
 
 
 def documents(path: Path, text: str) -> list[Any]:

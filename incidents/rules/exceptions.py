@@ -44,6 +44,7 @@ class RuleException:
     owner: str
     until: date | None = None
     source: str = "-"
+    match: Any = None  # the match as written, for ``datalek rules``
 
     def applies(self) -> Condition:
         """The events it takes out: its match, before ``until`` when it has one."""
@@ -81,7 +82,7 @@ def _entry(item: Any, source: str, path: str) -> RuleException:
     if "match" not in item:
         raise where.error(f"{path}.match", "required: the events it takes out")
     return RuleException(tuple(rules), condition(item["match"], f"{path}.match", where), texts["reason"],
-                         texts["owner"], _until(item.get("until"), f"{path}.until", where), source)
+                         texts["owner"], _until(item.get("until"), f"{path}.until", where), source, item["match"])
 
 
 def _until(value: Any, path: str, where: _Where) -> date | None:
