@@ -10,10 +10,10 @@ from datetime import datetime
 from aiohttp import web
 
 from datalek.bootstrap import Container, utc_now
-from datalek.web import actions, api, details, drafts, facts, pages, register
+from datalek.web import actions, api, details, drafts, facts, pages, register, rules
 from datalek.web.console import Console, Handler
 
-FEATURES = (pages, actions, facts, drafts, details, register)  # each has add_routes(router, console)
+FEATURES = (pages, actions, facts, drafts, details, register, rules)  # each has add_routes(router, console)
 
 
 def build_web_app(container: Container, *, clock: Callable[[], datetime] = utc_now,

@@ -23,6 +23,19 @@ STATUS = {
 TEXT: Mapping[str, tuple[str, str]] = {
     "incidents": ("Incidenten", "Incidents"),
     "register": ("Register van datalekken", "Breach register"), "register_nav": ("register", "register"),
+    "rules_page": ("Detectieregels en uitzonderingen", "Detection rules and exceptions"),
+    "rules_nav": ("regels", "rules"),
+    "rules_intro": ("Wat de detectie bewust buiten beschouwing laat: uitzonderingen die het securityteam na "
+                    "beoordeling heeft vastgelegd, met reden, eigenaar en einddatum. Vraag de eigenaar als een "
+                    "uitzondering u niet duidelijk is.",
+                    "What detection leaves out on purpose: exceptions the security team recorded after review, "
+                    "with reason, owner and end date. Ask the owner when an exception is not clear to you."),
+    "exceptions": ("Uitzonderingen", "Exceptions"), "rules_in_force": ("Regels", "Rules"),
+    "exc_rules": ("regels", "rules"), "exc_match": ("gebeurtenissen", "events"), "exc_reason": ("reden", "reason"),
+    "exc_owner": ("eigenaar", "owner"), "exc_until": ("tot", "until"), "exc_no_end": ("geen einddatum", "no end date"),
+    "exc_expired": ("verlopen", "expired"),
+    "no_exceptions": ("Geen uitzonderingen: elke regel ziet alle gebeurtenissen.",
+                      "No exceptions: every rule sees every event."),
     "register_intro": ("Alle incidenten, ook die niet gemeld zijn (art. 33 lid 5 AVG). Download voor een "
                        "spreadsheet, een document of een ander systeem:",
                        "Every incident, also those not reported (Art. 33(5) GDPR). Download for a spreadsheet, "

@@ -195,3 +195,25 @@ async def test_the_register_page_lists_every_incident_in_dutch_and_downloads_it_
     assert (await site.client.get("/register/download?format=html", headers=site.auth("ann"))).status == 400
     exported = [(i, who) for i, who, a in site.audit() if a == "web.register.exported"]
     assert sorted(exported) == sorted([(site.plain, "ann"), (site.hostile, "ann")] * 2)
+
+
+@pytest.mark.asyncio
+async def test_the_rules_page_shows_every_signed_in_user_the_exceptions_in_force(site, tmp_path):
+    """An FG can see what detection leaves out, why, whose decision it is and until when."""
+    (tmp_path / "exceptions.yml").write_text(
+        "exceptions:\n"
+        "  - rules: [data.mass_access]\n"
+        "    match: {user.name: svc-rapportage}\n"
+        "    reason: <b>nightly</b> export to the warehouse\n"
+        "    owner: security@24online.nl\n"
+        "    until: 2020-01-31\n", encoding="utf-8")
+    settings = site.container.settings
+    site.container.settings = settings.model_copy(
+        update={"detection": settings.detection.model_copy(update={"rules_dirs": (tmp_path,)})})
+    assert (await site.client.get("/rules")).status == 401
+    page = await site.client.get("/rules", headers=site.auth("fien"))
+    text = await page.text()
+    assert page.status == 200 and "Uitzonderingen" in text and 'href="/rules"' in text
+    assert "svc-rapportage" in text and "security@24online.nl" in text and "verlopen" in text  # expired
+    assert "&lt;b&gt;nightly&lt;/b&gt;" in text  # the reason is text, not markup
+    assert text.count("<tr") == 1 + 1 + 1 + 14  # header + exception, header + the 14 shipped rules
