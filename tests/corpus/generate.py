@@ -251,6 +251,64 @@ def brute_journald_near(ids: Ids) -> list[Record]:
     return entries
 
 
+@case("brute-force/linux-rhel.near.log")
+def brute_rhel_near(ids: Ids) -> list[Record]:
+    """A day on the old RHEL billing host: the admins' logins through sshd(pam_unix), one mistyped password
+    each morning, su to the application account, cron every ten minutes."""
+    lines, rng, host = [], ids.rng, "billing-app-01"
+    for n in range(6 * 14):  # cron every ten minutes, 06:00-20:00
+        moment = at("06:00:01") + timedelta(minutes=10 * n)
+        lines.append(bsd(moment, host, f"crond[{ids.pid()}]", "(root) CMD (/usr/lib64/sa/sa1 1 1)"))
+    for admin, start in (("medewerker3", "07:42:10"), ("medewerker8", "08:15:33")):
+        pid = ids.pid()
+        lines.append(bsd(at(start), host, f"sshd(pam_unix)[{pid}]",
+                         f"authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.20.1.15  "
+                         f"user={admin}"))
+        for hour in range(4):
+            moment = at(start) + timedelta(minutes=1, hours=2 * hour, seconds=rng.randint(0, 300))
+            pid = ids.pid()
+            lines.append(bsd(moment, host, f"sshd(pam_unix)[{pid}]", f"session opened for user {admin} by (uid=0)"))
+            lines.append(bsd(moment + timedelta(minutes=2), host, f"su(pam_unix)[{ids.pid()}]",
+                             f"session opened for user billing by {admin}(uid=500)"))
+            lines.append(bsd(moment + timedelta(minutes=40), host, f"sshd(pam_unix)[{pid}]",
+                             f"session closed for user {admin}"))
+    return sorted(lines, key=_bsd_sort_key)
+
+
+@case("brute-force/linux-rfc5424.near.log")
+def brute_rfc5424_near(ids: Ids) -> list[Record]:
+    """The CRM host's working day in RFC 5424: key logins, one typo then success, disconnects."""
+    lines, rng, host = [], ids.rng, "crm-app-02"
+    for n in range(10):
+        admin, ip = ("medewerker3", "10.20.1.15") if n % 2 else ("medewerker8", "10.20.1.31")
+        moment = at("07:30:00") + timedelta(minutes=50 * n + rng.randint(0, 20))
+        pid, port = ids.pid(), ids.port()
+        if n in (2, 7):
+            lines.append(rfc5424(moment - timedelta(seconds=15), host, "sshd", pid,
+                                 f"Failed password for {admin} from {ip} port {port} ssh2", pri=38))
+        lines.append(rfc5424(moment, host, "sshd", pid, f"Accepted password for {admin} from {ip} port {port} ssh2",
+                             pri=38))
+        lines.append(rfc5424(moment + timedelta(minutes=25), host, "sshd", pid,
+                             f"Disconnected from user {admin} {ip} port {port}", pri=38))
+    return lines
+
+
+@case("spraying/linux-journald.near.jsonl")
+def spraying_journald_near(ids: Ids) -> list[Record]:
+    """Vector's journald source on the CRM host: the team's key logins from the office through the morning,
+    two of them after a mistyped passphrase fallback (a password prompt, one failure each)."""
+    docs, rng, host = [], ids.rng, "crm-app-01"
+    for n, user in enumerate(STAFF):
+        moment = at("08:00:00") + timedelta(minutes=7 * n + rng.randint(0, 3))
+        if n in (1, 6):
+            docs.append(vector_journald(moment - timedelta(seconds=12), host, "sshd", ids.pid(),
+                                        f"Failed password for {user} from {OFFICE_IP} port {ids.port()} ssh2"))
+        docs.append(vector_journald(moment, host, "sshd", ids.pid(),
+                                    f"Accepted publickey for {user} from {OFFICE_IP} port {ids.port()} ssh2: "
+                                    f"ED25519 SHA256:{ids.alnum(43)}"))
+    return docs
+
+
 @case("brute-force/windows-security.attack.jsonl")
 def brute_windows(ids: Ids) -> list[Record]:
     """RDP password guessing against the file server, 4625 per attempt (some shipped without the module)."""
@@ -763,6 +821,50 @@ def without_ticket_reporting(ids: Ids) -> list[Record]:
              "event.type": "access", "event.outcome": "Success", "event.id": 88123417,
              "event.dataset": "reporting.query", "user.name": "medewerker8", "host.hostname": "crm-db-01",
              "datalek.records": 1800, "labels.report": "alle klanten met IBAN"}]
+
+
+@case("export-without-ticket/ecs-reporting.near.jsonl")
+def reporting_near(ids: Ids) -> list[Record]:
+    """The reporting tool's ordinary day: small reports in office hours, the dashboard's early refresh of a
+    handful of rows before 07:00 (dotted keys, upper/mixed-case outcomes, host.hostname only, counts as text)."""
+    docs, rng = [], ids.rng
+    reports = (("06:40:02", "medewerker5", "6", "dashboard: open tickets"),
+               ("09:12:40", "medewerker5", "140", "nieuwe klanten deze week"),
+               ("11:30:05", "medewerker8", "85", "openstaande facturen > 60 dagen"),
+               ("14:05:10", "medewerker8", "260", "klanten per regio"),
+               ("16:20:33", "medewerker2", "40", "opzeggingen oktober"))
+    for n, (when, user, rows, report) in enumerate(reports):
+        docs.append({"@timestamp": zulu(local(when)), "event.kind": "event", "event.category": ["database"],
+                     "event.type": ["access"], "event.outcome": ("SUCCESS", "Success")[n % 2],
+                     "event.id": 88124000 + rng.randint(0, 999), "event.dataset": "reporting.query",
+                     "user.name": user, "host.hostname": "crm-db-01", "datalek.records": rows,
+                     "labels.report": report})
+    return docs
+
+
+@case("composite/ecs-portal.near.jsonl")
+def composite_portal_near(ids: Ids) -> list[Record]:
+    """The portal's evening: customers log in from home, some mistype first; four of them share a mobile
+    carrier's address (carrier-grade NAT) within ten minutes, one mistype each."""
+    docs, rng = [], ids.rng
+    accounts = [f"{k}{n}@example.nl" for n in range(3) for k in KLANTEN]
+    cgnat = "100.64.17.9"  # RFC 6598 shared address space, as a carrier's NAT shows it
+
+    def logon(moment, account, ip, outcome):
+        return {"@timestamp": zulu(moment), "event": {"kind": "event", "category": ["authentication"],
+                                                      "type": ["start"], "action": "logon", "outcome": outcome,
+                                                      "dataset": "portal.auth", "id": rng.randint(10**6, 10**7)},
+                "source": {"ip": ip}, "user": {"name": account}, "host": {"hostname": "portal-web-01"},
+                "url": {"path": "/login"}}
+    for n, account in enumerate(accounts):
+        moment = local("18:00:00") + timedelta(seconds=rng.randint(0, 4 * 3600))
+        ip = cgnat if n < 4 else f"{rng.choice(['84.104', '77.161', '62.45'])}.{rng.randint(1, 254)}.{n % 250 + 1}"
+        if n < 4:
+            moment = local("20:10:00") + timedelta(minutes=2 * n)
+        if n < 4 or n % 9 == 0:
+            docs.append(logon(moment - timedelta(seconds=20), account, ip, "failure"))
+        docs.append(logon(moment, account, ip, "success"))
+    return sorted(docs, key=lambda d: d["@timestamp"])
 
 
 @case("export-without-ticket/ecs-crm.approved.jsonl")
