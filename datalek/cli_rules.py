@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -24,7 +24,7 @@ def rules_command(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object: rules and exceptions")] = False,
 ) -> None:
     """The rules in force and the reviewed exceptions (check a rules folder before the worker loads it)."""
-    from datalek.rules import load_rule_set
+    from datalek.rules import describe, load_rule_set
     from datalek.settings import Settings
     from incidents.errors import IncidentError
     from incidents.rules.exceptions import ZONE
@@ -48,13 +48,3 @@ def rules_command(
         until = f"until {e['until']}" + (" (expired)" if e["expired"] else "") if e["until"] else "no end date"
         sys.stdout.write(visible(f"exception {', '.join(e['rules'])}: {json.dumps(e['match'])}; {e['reason']}; "
                                  f"owner {e['owner']}; {until}; {e['source']}") + "\n")
-
-
-def describe(rules: list[Any], exceptions: list[Any], *, today: date) -> dict[str, Any]:
-    return {
-        "rules": [{"id": r.id, "kind": str(r.kind), "severity": r.severity, "source": r.source,
-                   "exceptions": r.exceptions} for r in rules],
-        "exceptions": [{"rules": list(e.rules), "match": e.match, "reason": e.reason, "owner": e.owner,
-                        "until": e.until.isoformat() if e.until else None,
-                        "expired": bool(e.until and e.until <= today), "source": e.source} for e in exceptions],
-    }

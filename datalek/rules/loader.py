@@ -4,6 +4,7 @@ a file whose documents have ``detection:`` or ``correlation:`` is Sigma and goes
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,17 @@ def load_rule_set(directories: Iterable[Path] = (), *,
 
         rules = native + rules_from_sigma(sigma)
     return (apply_exceptions(rules, excepted) if excepted else rules), excepted
+
+
+def describe(rules: list[Rule], exceptions: list[RuleException], *, today: date) -> dict[str, Any]:
+    """The rules and the exceptions in force as plain data (``datalek rules``, the console's /rules)."""
+    return {
+        "rules": [{"id": r.id, "kind": str(r.kind), "severity": r.severity, "source": r.source,
+                   "exceptions": r.exceptions} for r in rules],
+        "exceptions": [{"rules": list(e.rules), "match": e.match, "reason": e.reason, "owner": e.owner,
+                        "until": e.until.isoformat() if e.until else None,
+                        "expired": bool(e.until and e.until <= today), "source": e.source} for e in exceptions],
+    }
 
 
 def documents(path: Path, text: str) -> list[Any]:

@@ -11,7 +11,6 @@ from typing import Any
 
 from aiohttp import web
 
-from datalek.cli_rules import describe
 from datalek.web.console import Console
 
 
@@ -20,7 +19,7 @@ class Rules:
         self.c = console
 
     def _data(self) -> dict[str, Any]:
-        from datalek.rules import load_rule_set
+        from datalek.rules import describe, load_rule_set
         from incidents.rules.exceptions import ZONE
 
         d = self.c.container.settings.detection

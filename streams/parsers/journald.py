@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from streams.parsers.base import ParseContext, ParseResult, Rejected, Skipped, Unparseable, parse_time
-from streams.parsers.jsondocs import documents, records
+from streams.parsers.jsondocs import documents, first, records
 from streams.parsers.syslog import results
 from streams.parsers.syslogline import SyslogLine
 
@@ -47,7 +47,7 @@ def parse(lines: Iterable[str], *, context: ParseContext) -> Iterator[ParseResul
 def _entry(record: Any, position: str, raw: str, context: ParseContext) -> list[ParseResult]:
     if not isinstance(record, Mapping):
         raise Unparseable("journal entry is not a JSON object")
-    program = _text(_first(record, "SYSLOG_IDENTIFIER", "_COMM"), "SYSLOG_IDENTIFIER")
+    program = _text(first(record, "SYSLOG_IDENTIFIER", "_COMM"), "SYSLOG_IDENTIFIER")
     if "MESSAGE" in record or "message" in record:
         message = _message(record.get("MESSAGE", record.get("message")))
     elif program:
@@ -56,17 +56,9 @@ def _entry(record: Any, position: str, raw: str, context: ParseContext) -> list[
         raise Unparseable("not a journal entry (no MESSAGE, SYSLOG_IDENTIFIER or _COMM)")
     if not program:
         return [Skipped(NO_PROGRAM, position)]
-    line = SyslogLine(_moment(record, context), _text(_first(record, "_HOSTNAME", "host"), "_HOSTNAME") or "",
-                      program, _pid(_first(record, "SYSLOG_PID", "_PID")), message.rstrip())
+    line = SyslogLine(_moment(record, context), _text(first(record, "_HOSTNAME", "host"), "_HOSTNAME") or "",
+                      program, _pid(first(record, "SYSLOG_PID", "_PID")), message.rstrip())
     return results(line, line.message, 1, raw, position, context)
-
-
-def _first(record: Mapping[str, Any], *names: str) -> Any:
-    for name in names:
-        value = record.get(name)
-        if value not in (None, ""):
-            return value
-    return None
 
 
 def _text(value: Any, name: str) -> str | None:
@@ -92,7 +84,7 @@ def _message(value: Any) -> str:
 
 
 def _moment(record: Mapping[str, Any], context: ParseContext) -> datetime:
-    micros = _first(record, "_SOURCE_REALTIME_TIMESTAMP", "__REALTIME_TIMESTAMP")
+    micros = first(record, "_SOURCE_REALTIME_TIMESTAMP", "__REALTIME_TIMESTAMP")
     if micros is not None:
         if not (isinstance(micros, str) and micros.isdigit()) or len(micros) > 19:
             raise Unparseable("journal timestamp is not microseconds since the epoch")
