@@ -186,6 +186,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     @app.timer(2.0)
     async def nudge_seeks() -> None:
         await progress.nudge()
+        await progress.unstall(config.topics["by-key"])
 
     @app.agent(by_key)
     async def detect_events(stream: Any) -> None:
@@ -309,8 +310,12 @@ async def _commit_applied(app: faust.App, ends: dict[Any, int]) -> None:
     if not offsets:
         return
     consumer._commit_fut = asyncio.get_running_loop().create_future()
+    before = {tp: consumer._committed_offset.get(tp) for tp in offsets}
     try:
-        await consumer._commit_offsets(offsets)
+        if not await consumer._commit_offsets(offsets):
+            # Faust records the offsets as committed even when the commit failed (a rebalance began):
+            # a later commit of the same ends would then be skipped, and the broker keep the old offset
+            consumer._committed_offset.update(before)
     finally:
         done, consumer._commit_fut = consumer._commit_fut, None
         if not done.done():

@@ -21,12 +21,15 @@ re-run may send a detection again (idempotent by key downstream) but never drops
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 log = logging.getLogger(__name__)
 MARKER = "@applied|"  # rule ids start with [a-z0-9], so no rule-state key starts with "@"
+STALL = 15.0  # seconds the agent may go without a message while a partition of its own has unread ones
 
 
 def marker_key(topic: str, partition: int) -> str:
@@ -95,11 +98,12 @@ class Progress:
     """Which messages of each partition the agent runs: each once per consumer generation, none the state
     already holds, and none past a gap between the state's marker and the committed offset."""
 
-    def __init__(self, app: Any, table: Any) -> None:
-        self.app, self.table = app, table
+    def __init__(self, app: Any, table: Any, clock: Callable[[], float] = time.monotonic) -> None:
+        self.app, self.table, self.clock = app, table, clock
         self.generation: int | None = -1
         self.done: dict[Any, int] = {}
         self.awaiting: dict[Any, int] = {}  # partition -> offset sought back to, not yet received
+        self.seen = clock()  # when a message last came (streams.progress.Progress.unstall)
 
     def marker(self, message: Any) -> int | None:
         value = self.table.get(marker_key(message.topic, message.partition))
@@ -107,6 +111,7 @@ class Progress:
 
     async def admit(self, message: Any) -> bool:
         """True when ``message`` is to be run now (at most once per generation, in offset order)."""
+        self.seen = self.clock()
         generation = message.generation_id
         if generation is not None and generation != self.app.consumer_generation_id:
             return False  # its partition may belong to another worker now
@@ -157,6 +162,41 @@ class Progress:
         for tp, offset in waiting:
             await self._seek(tp, offset)
         return len(waiting)
+
+    async def unstall(self, topic: str) -> list[Any]:
+        """Fetch again each partition of ``topic`` assigned here that has messages past its committed offset
+        while no message has come for ``STALL`` seconds (streams.app runs this on a timer): seek it to the
+        committed offset and resume it. Seen once in a clean-clone fault suite run (one of two workers
+        killed): the survivor took the dead worker's two by-key partitions and never got a message of
+        them, with no error logged; what held them was not found. The warning says what Faust's consumer
+        thought of the partition. Messages the state already holds are skipped as after any seek.
+        Returns the partitions sought."""
+        idle = self.clock() - self.seen
+        if idle < STALL or self.app.rebalancing or self.stale():
+            return []
+        consumer = self.app.consumer
+        mine = [tp for tp in consumer.assignment() if tp.topic == topic and tp not in self.awaiting]
+        try:
+            ends = await asyncio.wait_for(consumer.highwaters(*mine), 5.0) if mine else {}
+        except Exception as e:  # the broker away: the next tick asks again
+            log.info("could not read the ends of %s (%s)", topic, type(e).__name__)
+            return []
+        behind = {tp: consumer._committed_offset.get(tp) or 0 for tp in mine}
+        behind = {tp: offset for tp, offset in behind.items() if offset < (ends.get(tp) or 0)}
+        self.seen = self.clock()
+        recovery = getattr(getattr(self.app, "tables", None), "recovery", None)
+        if behind and recovery is not None and not recovery.completed.is_set():
+            log.warning("%d partition(s) of %s behind and no message for %.0f s: the rule state's recovery "
+                        "has not completed", len(behind), topic, idle)
+            return []
+        for tp, offset in behind.items():
+            log.warning("%s: committed %d of %d and no message for %.0f s (paused %s, active %s, read offset "
+                        "%s): seeking it to %d and resuming it", tp, offset, ends[tp], idle,
+                        tp in consumer._paused_partitions, tp in (consumer._active_partitions or ()),
+                        consumer._read_offset.get(tp), offset)
+            consumer.resume_partitions({tp})
+            await self._seek(tp, offset)
+        return list(behind)
 
     async def _seek(self, tp: Any, offset: int) -> None:
         """Seek in the consumer's own thread. Faust runs aiokafka's consumer in a thread of its own, and its

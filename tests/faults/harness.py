@@ -116,12 +116,12 @@ class FaultWorker(Worker):
         assert self.process is not None
         self.process.send_signal(signal.SIGCONT)
 
-    def errors(self, limit: int = 12) -> str:
+    def errors(self, limit: int = 20) -> str:
         """The worker log's error lines and the stream stages' warnings (seeks back, re-runs); exception types
         and messages, no event contents are logged."""
         lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
         found = [x[:300] for x in lines if "Error" in x or "Traceback" in x or "CRITICAL" in x or "crash" in x
-                 or " WARNING streams." in x]
+                 or " WARNING streams." in x or " INFO streams." in x]
         return "\n".join(found[-limit:])
 
     @property

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from incidents.rules import Engine
-from streams.progress import BatchView, Progress, marker_key, unwrap, wrap
+from streams.progress import STALL, BatchView, Progress, marker_key, unwrap, wrap
 from tests.unit.test_rules_engine import T0, ev, rule
 
 Message = namedtuple("Message", "topic partition offset")
@@ -107,6 +107,18 @@ class Consumer:
 
     def __init__(self, earliest=0):
         self.earliest, self.seeks = earliest, []
+        self.assigned, self.ends, self._committed_offset = set(), {}, {}
+        self._paused_partitions, self._active_partitions, self._read_offset = set(), set(), {}
+
+    def assignment(self):
+        return set(self.assigned)
+
+    async def highwaters(self, *tps):
+        return {tp: self.ends[tp] for tp in tps}
+
+    def resume_partitions(self, tps):
+        self._paused_partitions -= set(tps)
+        self._active_partitions |= set(tps)
 
     async def earliest_offsets(self, tp):
         return {tp: self.earliest}
@@ -117,7 +129,7 @@ class Consumer:
 
 class App:
     def __init__(self, consumer):
-        self.consumer, self.consumer_generation_id = consumer, 3
+        self.consumer, self.consumer_generation_id, self.rebalancing = consumer, 3, False
 
 
 Delivered = namedtuple("Delivered", "topic partition offset tp generation_id")
@@ -194,3 +206,65 @@ async def test_a_partition_waiting_for_its_seek_back_is_sought_again_when_no_mes
     await admitted(waiting, [61])
     waiting.app.consumer_generation_id = 4  # a rebalance: the next generation seeks from its own marker
     assert await waiting.nudge() == 0
+
+
+TP = namedtuple("TP", "topic partition")
+
+
+async def test_a_partition_left_behind_while_no_message_comes_is_fetched_again_from_its_commit():
+    """The safety net for a partition the consumer stopped fetching (seen once: a survivor never got a message
+    of the two by-key partitions it took over): after ``STALL`` seconds without any message, each partition of
+    the topic whose committed offset lies below its end is resumed and sought to its commit; one at its end,
+    another topic's, or any while messages still come, is left alone."""
+    now = [0.0]
+    consumer = Consumer()
+    behind, done, other = TP("by-key", 0), TP("by-key", 1), TP("events", 0)
+    consumer.assigned = {behind, done, other}
+    consumer.ends = {behind: 304, done: 302, other: 50}
+    consumer._committed_offset = {behind: 75, done: 302, other: 10}
+    consumer._paused_partitions = {behind}
+    progress = Progress(App(consumer), {}, clock=lambda: now[0])
+    now[0] = STALL - 1
+    assert await progress.unstall("by-key") == []  # not idle long enough
+    await progress.admit(delivered(1))
+    now[0] += STALL - 1
+    assert await progress.unstall("by-key") == []  # a message came meanwhile
+    now[0] += STALL
+    progress.app.rebalancing = True
+    assert await progress.unstall("by-key") == []  # a rebalance seeks on its own
+    progress.app.rebalancing = False
+    assert await progress.unstall("by-key") == [behind]
+    assert consumer.seeks == [(behind, 75)] and behind in consumer._active_partitions
+    assert not consumer._paused_partitions
+    assert await progress.unstall("by-key") == []  # once per STALL seconds
+
+
+class Committing:
+    """Faust's consumer as ``streams.app._commit_applied`` uses it: ``_commit_offsets`` records the offsets as
+    committed whether or not the broker took them, and returns whether it did."""
+
+    def __init__(self, accept):
+        self.accept, self.sent, self._committed_offset, self._commit_fut = accept, [], {}, None
+
+    async def maybe_wait_for_commit_to_finish(self):
+        return False
+
+    async def _commit_offsets(self, offsets):
+        self.sent.append(dict(offsets))
+        self._committed_offset.update(offsets)
+        return self.accept
+
+
+async def test_a_commit_the_broker_refused_is_made_again():
+    """Refused during a rebalance, a commit must not count as made: the same ends are committed next time,
+    not skipped as already there (the broker would keep the old offset, and a takeover re-run the range)."""
+    from streams.app import _commit_applied
+
+    consumer = Committing(accept=False)
+    app = namedtuple("FaustApp", "consumer")(consumer)
+    await _commit_applied(app, {("by-key", 0): 304})
+    assert consumer._committed_offset == {("by-key", 0): None}
+    consumer.accept = True
+    await _commit_applied(app, {("by-key", 0): 304})
+    await _commit_applied(app, {("by-key", 0): 304})  # made: not sent again
+    assert consumer.sent == [{("by-key", 0): 304}] * 2 and consumer._committed_offset == {("by-key", 0): 304}
