@@ -2,7 +2,9 @@
 
 Conditions are small and Sigma-like: ``{field: value}`` or ``{field: [any, of, these]}``, compared as
 case-insensitive text (a list field matches when one item does), with the modifiers ``|contains``,
-``|startswith``, ``|re`` (a regular expression, searched) and ``|exists`` (true/false). Every field of a
+``|startswith``, ``|re`` (a regular expression, searched), ``|exists`` (true/false) and ``|public_policy``
+(true/false: the field holds an S3 bucket policy that grants everyone access, ``streams.normalise.aws_policy``;
+false also when it cannot be read). Every field of a
 condition must hold. In a rule, the field ``$key`` stands for each of the mapping's ``keys`` fields.
 The file format is documented in ``streams/normalise/producers/README.md``.
 """
@@ -15,10 +17,32 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from streams.normalise import aws_policy
 from streams.normalise.ecs import ALLOWED, LISTS, ORIGINAL, allowed_in, valid
 
 CATEGORISATION = ("kind", "category", "type", "outcome")
-MODIFIERS = frozenset({"", "contains", "startswith", "re", "exists"})
+MODIFIERS = frozenset({"", "contains", "startswith", "re", "exists", "public_policy"})
+
+
+FIELD_REF = re.compile(r"\{([A-Za-z0-9_@.-]+)\}")  # a field named in a ``set`` value
+
+
+def _template(value: Any, event: Mapping[str, Any]) -> Any:
+    """A ``set`` value with each ``{field}`` replaced by the event's text of it; None when one is missing."""
+    if not isinstance(value, str) or "{" not in value:
+        return value
+    missing = False
+
+    def text(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = event.get(match.group(1))
+        if found in (None, "") or isinstance(found, dict | list):
+            missing = True
+            return ""
+        return str(found)
+
+    filled = FIELD_REF.sub(text, value)
+    return None if missing else filled
 
 
 class MappingError(ValueError):
@@ -37,6 +61,8 @@ class Test:
         value = event.get(self.field)
         if self.modifier == "exists":
             return (value not in (None, "", [])) is bool(self.values[0])
+        if self.modifier == "public_policy":
+            return (value is not None and aws_policy.public(value) is True) is bool(self.values[0])
         if value is None:
             return False
         items = value if isinstance(value, list) else [value]
@@ -84,7 +110,13 @@ class Fill:
             current = event.get(name) if isinstance(event.get(name), list) else []
             event[name] = [*current, *(item for item in items if item not in current)]
         for name, value in self.set.items():
-            event.setdefault(name, value)
+            if name not in event and (value := _template(value, event)) is not None:
+                event[name] = value
+
+    @property
+    def referenced(self) -> frozenset[str]:
+        """The fields named in ``set`` templates (``"arn:aws:s3:::{requestParameters.bucketName}"``)."""
+        return frozenset(m for v in self.set.values() if isinstance(v, str) for m in FIELD_REF.findall(v))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +159,8 @@ class ProducerMapping:
     def fields_read(self) -> frozenset[str]:
         """Every field ``translate_outcome`` and ``apply`` read or write, besides the categorisation."""
         tests = (t.field for rule in self.rules for c in rule.when for t in c.tests)
-        targets = (name for fill in (*self.events.values(), *(r.then for r in self.rules)) for name in fill.set)
+        fills = (*self.events.values(), *(r.then for r in self.rules))
+        targets = (name for fill in fills for name in (*fill.set, *fill.referenced))
         return frozenset((*self.keys, *self.outcome_fields, *tests, *targets))
 
     def translate_outcome(self, event: dict[str, Any]) -> None:
@@ -200,7 +233,7 @@ def test(key: str, value: Any) -> Test:
     if modifier not in MODIFIERS:
         raise MappingError(f"unknown modifier {modifier!r} in {key!r}")
     raw = value if isinstance(value, list) else [value]
-    if modifier == "exists":
+    if modifier in ("exists", "public_policy"):
         return Test(name, modifier, (bool(raw[0]),))
     if modifier == "re":
         return Test(name, modifier, tuple(re.compile(str(v), re.IGNORECASE) for v in raw))

@@ -2,7 +2,8 @@
 file form {"Records": [...]}.
 
 ``event.code`` keeps eventName. A bucket policy or ACL that grants access to everyone becomes
-``share_public`` (a policy statement that allows Principal "*" without a Condition; an ACL grant to the
+``share_public`` (a policy statement that allows Principal "*" unless a condition pins it to a network, an
+account or an organisation: ``streams.normalise.aws_policy``; an ACL grant to the
 AllUsers/AuthenticatedUsers groups or a public canned ACL; a public access block with a protection switched
 off). ECS categorisation and ``datalek.exposure`` come from the aws-cloudtrail producer mapping. S3
 objects become file.* fields and the bucket's ARN (arn:aws:s3:::NAME) is ``datalek.asset``, the id to list
@@ -16,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from streams.normalise.aws_policy import public as public_policy
 from streams.parsers.base import ParseContext, ParseResult, Unparseable, address_fields, iso_utc, parse_time
 from streams.parsers.jsondocs import first, flat_get, parse_records
 
@@ -146,21 +148,7 @@ def _block_switched_off(config: Any) -> bool:
 
 
 def _public_policy(policy: Any) -> bool:
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return False
-    statements = policy.get("Statement") if isinstance(policy, Mapping) else None
-    statements = [statements] if isinstance(statements, Mapping) else statements or []
-    return any(isinstance(s, Mapping) and s.get("Effect") == "Allow" and not s.get("Condition")
-               and _everyone(s.get("Principal")) for s in statements)
-
-
-def _everyone(principal: Any) -> bool:
-    if isinstance(principal, Mapping):
-        return any(_everyone(value) for value in principal.values())
-    return principal == "*" or (isinstance(principal, list) and "*" in principal)
+    return public_policy(policy) is True
 
 
 def _int(value: Any) -> int | None:

@@ -35,6 +35,7 @@ from tests.corpus.producers import (  # noqa: E402
     bsd,
     cloudtrail,
     combined,
+    elastic_cloudtrail,
     elastic_system_auth,
     gws,
     iam_user,
@@ -1340,6 +1341,60 @@ def public_cloudtrail_near(ids: Ids) -> list[Record]:
             _bucket_call(ids, at("09:05:00"), "PutPublicAccessBlock", {"publicAccessBlock": "", **block}),
             _bucket_call(ids, at("09:10:00"), "PutBucketAcl", {"acl": "", "AccessControlPolicy": acl},
                          error=("AccessDenied", "Access Denied"))]
+
+
+TLS_ONLY = {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::24online-exports", "arn:aws:s3:::24online-exports/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # Security Hub S3.5, AWS's own advice
+VPC_ONLY = {"Sid": "ReadFromTheOfficeEndpoint", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::24online-exports/*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60718"}}}
+
+
+@case("made-public/cloudtrail-tls.near.json", shape="records")
+def public_cloudtrail_tls_near(ids: Ids) -> list[Record]:
+    """Bucket policies that let nobody in: the "deny plain HTTP" statement for everyone (Principal "*"), then
+    an Allow for everyone pinned to the office's VPC endpoint (not public in AWS's own terms)."""
+    return [_bucket_call(ids, at("09:00:00"), "PutBucketPolicy",
+                         {"bucketPolicy": {"Version": "2012-10-17", "Statement": [TLS_ONLY]}, "policy": ""}),
+            _bucket_call(ids, at("09:20:00"), "PutBucketPolicy",
+                         {"bucketPolicy": {"Version": "2012-10-17", "Statement": [TLS_ONLY, VPC_ONLY]},
+                          "policy": ""})]
+
+
+@case("made-public/cloudtrail-elastic.attack.jsonl")
+def public_cloudtrail_elastic(ids: Ids) -> list[Record]:
+    """Elastic's aws.cloudtrail documents: the TLS-only policy kept, then a statement letting anyone read
+    added to it (object and Java text), and on a second bucket the same by an older integration (text only)."""
+    read = {"Sid": "PublicRead", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::24online-exports/*"}
+    call = _bucket_call(ids, at("13:02:45"), "PutBucketPolicy",
+                        {"bucketPolicy": {"Version": "2012-10-17", "Statement": [TLS_ONLY, read]}, "policy": ""})
+    older = _bucket_call(ids, at("13:04:10"), "PutBucketPolicy",
+                         {"bucketName": "24online-facturen", "policy": "",
+                          "bucketPolicy": {"Version": "2012-10-17", "Statement": [read | {
+                              "Resource": "arn:aws:s3:::24online-facturen/*"}]}})
+    return [elastic_cloudtrail(call), elastic_cloudtrail(older, flattened=False)]
+
+
+@case("made-public/cloudtrail-elastic.near.jsonl")
+def public_cloudtrail_elastic_near(ids: Ids) -> list[Record]:
+    """The near misses of the raw file, as Elastic indexes them: TLS-only, the VPC endpoint (text only), a
+    partner account, and the public ACL that was refused."""
+    partner = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+               "Action": "s3:GetObject", "Resource": "arn:aws:s3:::24online-exports/partner/*"}
+    acl = {"AccessControlList": {"Grant": [{"Grantee": {"xsi:type": "Group",
+                                                        "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+                                            "Permission": "READ"}]}}
+    policy = lambda *statements: {"bucketPolicy": {"Version": "2012-10-17", "Statement": list(statements)},  # noqa: E731
+                                  "policy": ""}
+    return [elastic_cloudtrail(_bucket_call(ids, at("09:00:00"), "PutBucketPolicy", policy(TLS_ONLY))),
+            elastic_cloudtrail(_bucket_call(ids, at("09:20:00"), "PutBucketPolicy", policy(TLS_ONLY, VPC_ONLY)),
+                               flattened=False),
+            elastic_cloudtrail(_bucket_call(ids, at("09:40:00"), "PutBucketPolicy", policy(partner))),
+            elastic_cloudtrail(_bucket_call(ids, at("10:00:00"), "PutBucketAcl",
+                                            {"acl": "", "AccessControlPolicy": acl},
+                                            error=("AccessDenied", "Access Denied")))]
 
 
 @case("made-public/m365.near.json", shape="array")

@@ -433,3 +433,62 @@ def gws(ids: Ids, moment: datetime, stream: str, action: str, user: str, ip: str
     for key, value in (extra or {}).items():
         doc.setdefault(key, {}).update(value) if isinstance(value, dict) else doc.__setitem__(key, value)
     return doc
+
+
+def java_text(value: Any) -> str:
+    """Java's ``Map.toString``/``List.toString`` of a parsed JSON value, as Elastic's aws.cloudtrail pipeline
+    stores requestParameters in ``aws.cloudtrail.request_parameters`` (``{bucketName=x, acl=[...]}``)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={java_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(java_text(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _dropped_empty(value: Any) -> Any:
+    """Elastic's pipeline drops null and empty values, recursively."""
+    if isinstance(value, dict):
+        kept = {k: _dropped_empty(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, "", {}, [])}
+    if isinstance(value, list):
+        return [v for v in (_dropped_empty(v) for v in value) if v not in (None, "", {}, [])]
+    return value
+
+
+def elastic_cloudtrail(record: dict[str, Any], *, flattened: bool = True) -> dict[str, Any]:
+    """A CloudTrail record as Elastic's aws.cloudtrail integration indexes it (ingest pipeline of the aws
+    package): eventName in event.action, event.type [info] for calls it has no categorisation for, the
+    request as Java text and (``flattened``, newer versions) as an object; empty values dropped."""
+    record = _dropped_empty(record)
+    identity = record.get("userIdentity", {})
+    params = record.get("requestParameters")
+    failed = "errorCode" in record
+    cloudtrail: dict[str, Any] = {
+        "event_version": record["eventVersion"], "event_type": record["eventType"],
+        "event_category": record["eventCategory"], "request_id": record["requestID"],
+        "read_only": record["readOnly"], "recipient_account_id": record["recipientAccountId"],
+        "user_identity": {"type": identity.get("type"), "arn": identity.get("arn"),
+                          "access_key_id": identity.get("accessKeyId")},
+        "flattened": {},
+    }
+    if params:
+        cloudtrail["request_parameters"] = java_text(params)
+        if flattened:
+            cloudtrail["flattened"]["request_parameters"] = params
+    if failed:
+        cloudtrail |= {"error_code": record["errorCode"], "error_message": record["errorMessage"]}
+    doc = {"@timestamp": record["eventTime"].replace("Z", ".000Z"),
+           "event": {"kind": "event", "type": ["info"], "outcome": "failure" if failed else "success",
+                     "action": record["eventName"], "provider": record["eventSource"], "id": record["eventID"],
+                     "dataset": "aws.cloudtrail", "module": "aws"},
+           "aws": {"cloudtrail": _dropped_empty(cloudtrail)},
+           "cloud": {"account": {"id": identity.get("accountId")}, "region": record["awsRegion"],
+                     "provider": "aws"},
+           "source": {"address": record["sourceIPAddress"], "ip": record["sourceIPAddress"]},
+           "user": {"name": identity.get("userName"), "id": identity.get("principalId")},
+           "user_agent": {"original": record["userAgent"]},
+           "related": {"user": [identity["userName"]] if identity.get("userName") else []},
+           "ecs": {"version": "8.11.0"}, "data_stream": {"dataset": "aws.cloudtrail", "type": "logs"}}
+    return _dropped_empty(doc)

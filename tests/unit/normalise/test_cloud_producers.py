@@ -156,6 +156,37 @@ def test_changes_that_keep_storage_private_are_not_marked_public(document):
     assert event["event.category"] in (["configuration"], ["file"])
 
 
+def elastic(name: str, source: str = "s3.amazonaws.com", **params: Any) -> dict[str, Any]:
+    """As Elastic's aws.cloudtrail pipeline writes a call it has no categorisation for: event.type [info]."""
+    doc = trail(name, source)
+    doc["event"] |= {"kind": "event", "type": ["info"], "outcome": "success"}
+    if params:
+        doc["aws"]["cloudtrail"]["flattened"] = {"request_parameters": params}
+    return doc
+
+
+@pytest.mark.parametrize("name, source, category, kind", [
+    ("GetObject", "s3.amazonaws.com", "file", "access"),
+    ("DeleteObjects", "s3.amazonaws.com", "file", "deletion"),
+    ("PutBucketPolicy", "s3.amazonaws.com", "configuration", "change"),
+    ("AttachRolePolicy", "iam.amazonaws.com", "iam", "admin"),
+])
+def test_elastics_generic_info_type_gets_the_calls_own_type_beside_it(name, source, category, kind):
+    """Elastic marks every call it does not categorise itself as event.type [info]: a valid ECS value, so a
+    fill would keep it and the rules (which want access, deletion, change) would never see S3 or role calls."""
+    event = normalised(elastic(name, source))
+    assert "info" in event["event.type"] and kind in event["event.type"]
+    assert event["event.category"] == [category]
+
+
+def test_the_bucket_is_the_asset_of_an_elastic_s3_call_as_the_parser_names_it():
+    assert normalised(elastic("GetObject", bucketName="24online-exports"))["datalek.asset"] == \
+        "arn:aws:s3:::24online-exports"
+    assert "datalek.asset" not in normalised(elastic("GetObject"))  # no bucket named: no asset made up
+    own = elastic("GetObject", bucketName="24online-exports") | {"datalek": {"asset": "exports"}}
+    assert normalised(own)["datalek.asset"] == "exports"  # the producer's own asset wins
+
+
 def test_a_device_event_that_merely_contains_the_letters_lost_is_no_lost_device():
     event = normalised(gws("mobile", "GHOSTLOSTX_SYNC"))
     assert "datalek.device.status" not in event and "event.category" not in event

@@ -1,0 +1,57 @@
+"""S3 bucket policies read as AWS defines "public" (streams.normalise.aws_policy), from the three shapes
+producers carry them in: an object, JSON text, and the Java Map.toString text of Elastic's pipeline."""
+
+import json
+
+import pytest
+
+from streams.normalise.aws_policy import public
+from tests.corpus.producers import java_text
+
+EVERYONE_READS = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+TLS_ONLY = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def allow(principal=None, condition=None):
+    return {**EVERYONE_READS, "Principal": principal or "*", **({"Condition": condition} if condition else {})}
+
+
+CASES = [
+    ("Principal *", [allow()], True),
+    ('Principal {"AWS": "*"}', [allow({"AWS": "*"})], True),
+    ('Principal {"AWS": ["*"]}', [allow({"AWS": ["*"]})], True),
+    ("TLS-only deny for everyone", [TLS_ONLY], False),
+    ("TLS-only deny beside a public read", [TLS_ONLY, allow()], True),
+    ("one partner account", [allow({"AWS": "arn:aws:iam::444455556666:root"})], False),
+    ("pinned to a VPC endpoint", [allow(condition={"StringEquals": {"aws:SourceVpce": "vpce-0a1b2c3d"}})], False),
+    ("pinned to the organisation", [allow(condition={"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}})],
+     False),
+    ("pinned to an office network", [allow(condition={"IpAddress": {"aws:SourceIp": "145.53.120.0/24"}})], False),
+    ("'pinned' to the whole internet", [allow(condition={"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})], True),
+    ("a wildcard principal ARN", [allow(condition={"StringLike": {"aws:PrincipalArn": "*"}})], True),
+    ("only over TLS, still everyone", [allow(condition={"Bool": {"aws:SecureTransport": "true"}})], True),
+    ("an IfExists pin lets requests without the key in",
+     [allow(condition={"StringEqualsIfExists": {"aws:SourceVpce": "vpce-0a1b2c3d"}})], True),
+]
+
+
+@pytest.mark.parametrize("statements, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_a_policy_is_public_in_each_shape_a_producer_writes(statements, expected):
+    policy = {"Version": "2012-10-17", "Statement": statements}
+    params = {"bucketName": "b", "bucketPolicy": policy}
+    shapes = [policy, statements, json.dumps(policy), params, json.dumps(params), java_text(params)]
+    assert [public(shape) for shape in shapes] == [expected] * len(shapes)
+
+
+def test_elastics_java_text_as_its_pipeline_writes_it():
+    text = ("{bucketPolicy={Version=2012-10-17, Statement=[{Resource=arn:aws:s3:::b/*, Action=s3:GetObject, "
+            "Effect=Allow, Principal=*, Sid=PublicRead}]}, bucketName=b, Host=b.s3.eu-west-1.amazonaws.com}")
+    assert public(text) is True
+    assert public(text.replace("Effect=Allow", "Effect=Deny")) is False
+
+
+@pytest.mark.parametrize("text", ["", "not a policy", "{bucketPolicy={Statement=[{Effect=Allow, Principal=*}",
+                                  "{a=b}}", "[1, 2", "{=x}"])
+def test_text_that_is_no_policy_is_unknown_not_public(text):
+    assert public(text) in (None, False)
