@@ -1440,6 +1440,12 @@ def deletion_cloudtrail(ids: Ids) -> list[Record]:
             for n, moment in enumerate(every(at("11:00:40"), 520, 0.9, 0.1, ids.rng))]
 
 
+@case("mass-deletion/cloudtrail-elastic.attack.jsonl")
+def deletion_cloudtrail_elastic(ids: Ids) -> list[Record]:
+    """The same one-at-a-time deletion as Elastic's aws.cloudtrail integration indexes it (event.type [info])."""
+    return [elastic_cloudtrail(record) for record in deletion_cloudtrail(ids)]
+
+
 @case("mass-deletion/windows-security.attack.jsonl")
 def deletion_windows(ids: Ids) -> list[Record]:
     """Object access auditing on the share: 4663 (DELETE requested) and 4660 (object deleted) per file."""
@@ -1484,6 +1490,12 @@ def deletion_cloudtrail_near(ids: Ids) -> list[Record]:
         docs.append(s3_object(ids, at("09:20:00") + timedelta(seconds=5 * n), "DeleteObject", person, OFFICE_IP,
                               f"exports/klanten/part-{n:05d}.csv", error=("AccessDenied", "Access Denied")))
     return docs
+
+
+@case("mass-deletion/cloudtrail-elastic.near.jsonl")
+def deletion_cloudtrail_elastic_near(ids: Ids) -> list[Record]:
+    """The cleanup job, the thirty deletions and the sixty refused ones, as Elastic indexes them."""
+    return [elastic_cloudtrail(record) for record in deletion_cloudtrail_near(ids)]
 
 
 # ======================================================================= device.lost_or_stolen
