@@ -24,7 +24,7 @@ from streams import guard, plain_consumer, records, recovery_fix, retry, schema
 from streams import route as routing
 from streams.expire import StreamExpiry
 from streams.normalise import Normaliser
-from streams.progress import BatchView, Progress
+from streams.progress import TICK, BatchView, Progress
 from streams.raw import RawLimits, add_raw_agents
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
 
     progress = Progress(app, states)  # one agent instance (concurrency 1): the timer below shares it
 
-    @app.timer(2.0)
+    @app.timer(TICK)
     async def nudge_seeks() -> None:
         await progress.nudge()
         await progress.unstall(config.topics["by-key"])

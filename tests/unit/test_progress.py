@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from incidents.rules import Engine
-from streams.progress import STALL, BatchView, Progress, marker_key, unwrap, wrap
+from streams.progress import STALL, TICK, BatchView, Progress, marker_key, unwrap, wrap
 from tests.unit.test_rules_engine import T0, ev, rule
 
 Message = namedtuple("Message", "topic partition offset")
@@ -129,7 +129,7 @@ class Consumer:
 
 class App:
     def __init__(self, consumer):
-        self.consumer, self.consumer_generation_id, self.rebalancing = consumer, 3, False
+        self.consumer, self.consumer_generation_id, self.rebalancing, self.in_recovery = consumer, 3, False, False
 
 
 Delivered = namedtuple("Delivered", "topic partition offset tp generation_id")
@@ -213,9 +213,9 @@ TP = namedtuple("TP", "topic partition")
 
 async def test_a_partition_left_behind_while_no_message_comes_is_fetched_again_from_its_commit():
     """The safety net for a partition the consumer stopped fetching (seen once: a survivor never got a message
-    of the two by-key partitions it took over): after ``STALL`` seconds without any message, each partition of
-    the topic whose committed offset lies below its end is resumed and sought to its commit; one at its end,
-    another topic's, or any while messages still come, is left alone."""
+    of the two by-key partitions it took over): after ``STALL`` seconds of running without any message, each
+    partition of the topic whose committed offset lies below its end is resumed and sought to its commit;
+    one at its end, another topic's, or any while messages still come, is left alone."""
     now = [0.0]
     consumer = Consumer()
     behind, done, other = TP("by-key", 0), TP("by-key", 1), TP("events", 0)
@@ -224,19 +224,38 @@ async def test_a_partition_left_behind_while_no_message_comes_is_fetched_again_f
     consumer._committed_offset = {behind: 75, done: 302, other: 10}
     consumer._paused_partitions = {behind}
     progress = Progress(App(consumer), {}, clock=lambda: now[0])
-    now[0] = STALL - 1
-    assert await progress.unstall("by-key") == []  # not idle long enough
+
+    async def ticks(seconds):  # the app's timer, every TICK seconds
+        sought = []
+        for _ in range(int(seconds / TICK)):
+            now[0] += TICK
+            sought += await progress.unstall("by-key")
+        return sought
+
+    assert await ticks(STALL - TICK) == []  # not idle long enough
     await progress.admit(delivered(1))
-    now[0] += STALL - 1
-    assert await progress.unstall("by-key") == []  # a message came meanwhile
-    now[0] += STALL
+    assert await ticks(STALL - TICK) == []  # a message came meanwhile
     progress.app.rebalancing = True
-    assert await progress.unstall("by-key") == []  # a rebalance seeks on its own
+    assert await ticks(2 * STALL) == []  # a rebalance seeks on its own
     progress.app.rebalancing = False
-    assert await progress.unstall("by-key") == [behind]
+    progress.app.in_recovery = True
+    assert await ticks(TICK) == []  # Faust holds them while it recovers the state
+    progress.app.in_recovery = False
+    assert await ticks(STALL + TICK) == [behind]
     assert consumer.seeks == [(behind, 75)] and behind in consumer._active_partitions
     assert not consumer._paused_partitions
-    assert await progress.unstall("by-key") == []  # once per STALL seconds
+    assert await ticks(STALL - TICK) == []  # once per STALL seconds
+
+
+async def test_time_the_process_did_not_run_is_no_idle_time():
+    """A worker stopped (SIGSTOP past its session timeout, a paused VM) wakes with its partitions gone and no
+    message for as long as it slept: the jump between two ticks is not taken for a stall."""
+    now = [0.0]
+    consumer = Consumer()
+    consumer.assigned, consumer.ends, consumer._committed_offset = {TP("by-key", 0)}, {TP("by-key", 0): 9}, {}
+    progress = Progress(App(consumer), {}, clock=lambda: now[0])
+    now[0] += 33
+    assert await progress.unstall("by-key") == [] and consumer.seeks == []
 
 
 class Committing:
