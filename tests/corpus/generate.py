@@ -1498,6 +1498,23 @@ def deletion_cloudtrail_elastic_near(ids: Ids) -> list[Record]:
     return [elastic_cloudtrail(record) for record in deletion_cloudtrail_near(ids)]
 
 
+# ======================================================================= the CloudTrail cases as Elastic indexes them
+
+def _elastic_twin(path: str, raw: Case) -> None:
+    @case(path)
+    def twin(ids: Ids) -> list[Record]:
+        return [elastic_cloudtrail(record) for record in raw(ids)]
+
+
+for _path, _raw in (("brute-force/cloudtrail-elastic.attack.jsonl", brute_cloudtrail),
+                    ("denied-burst/cloudtrail-elastic.attack.jsonl", denied_cloudtrail),
+                    ("denied-burst/cloudtrail-elastic.near.jsonl", denied_cloudtrail_near),
+                    ("privilege-then-access/cloudtrail-elastic.attack.jsonl", privilege_cloudtrail),
+                    ("privilege-then-access/cloudtrail-elastic.near.jsonl", privilege_cloudtrail_near),
+                    ("mass-access/cloudtrail-elastic.attack.jsonl", mass_access_cloudtrail)):
+    _elastic_twin(_path, _raw)
+
+
 # ======================================================================= device.lost_or_stolen
 
 @case("device-lost/ecs-servicedesk.attack.jsonl")

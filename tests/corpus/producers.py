@@ -473,22 +473,34 @@ def elastic_cloudtrail(record: dict[str, Any], *, flattened: bool = True) -> dic
                           "access_key_id": identity.get("accessKeyId")},
         "flattened": {},
     }
-    if params:
-        cloudtrail["request_parameters"] = java_text(params)
-        if flattened:
-            cloudtrail["flattened"]["request_parameters"] = params
+    for key, name in (("requestParameters", "request_parameters"), ("responseElements", "response_elements"),
+                      ("additionalEventData", "additional_eventdata")):
+        if record.get(key):
+            cloudtrail[name] = java_text(record[key])
+            if flattened:
+                cloudtrail["flattened"][name] = record[key]
     if failed:
         cloudtrail |= {"error_code": record["errorCode"], "error_message": record["errorMessage"]}
+    console = (record.get("responseElements") or {}).get("ConsoleLogin") if record["eventName"] == "ConsoleLogin" \
+        else None
+    outcome = console.lower() if console else "failure" if failed else "success"
     doc = {"@timestamp": record["eventTime"].replace("Z", ".000Z"),
-           "event": {"kind": "event", "type": ["info"], "outcome": "failure" if failed else "success",
+           "event": {"kind": "event", "type": ["info"], "outcome": outcome,
                      "action": record["eventName"], "provider": record["eventSource"], "id": record["eventID"],
                      "dataset": "aws.cloudtrail", "module": "aws"},
            "aws": {"cloudtrail": _dropped_empty(cloudtrail)},
            "cloud": {"account": {"id": identity.get("accountId")}, "region": record["awsRegion"],
                      "provider": "aws"},
            "source": {"address": record["sourceIPAddress"], "ip": record["sourceIPAddress"]},
-           "user": {"name": identity.get("userName"), "id": identity.get("principalId")},
+           "user": {"name": identity.get("userName") or _issuer(identity), "id": identity.get("principalId"),
+                    "target": {"name": (params or {}).get("userName")}},
            "user_agent": {"original": record["userAgent"]},
            "related": {"user": [identity["userName"]] if identity.get("userName") else []},
+           "group": {"name": (params or {}).get("groupName")},
            "ecs": {"version": "8.11.0"}, "data_stream": {"dataset": "aws.cloudtrail", "type": "logs"}}
     return _dropped_empty(doc)
+
+
+def _issuer(identity: dict[str, Any]) -> Any:
+    """Elastic's user.name for an assumed role: the role (sessionContext.sessionIssuer.userName)."""
+    return identity.get("sessionContext", {}).get("sessionIssuer", {}).get("userName")
