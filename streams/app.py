@@ -210,7 +210,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 await asyncio.sleep(0.05)
             return not progress.stale()
 
-        async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
+        async def run(batch: list[Any]) -> None:
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
             view, sources = BatchView(states), routing.SourceView(states)
@@ -245,7 +245,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 await asyncio.sleep(0)  # a batch can run for seconds: let the producer and timers run
             if not await settled():  # partitions moved meanwhile: write nothing; the marker makes it re-run
                 log.info("a batch of %d messages is not written: partitions moved; it runs again", len(batch))
-                continue
+                return
             if app.in_worker:  # the detections are acknowledged before the state that a re-run skips
                 await app.producer.flush()
             # one table write per touched key per batch, then the source offsets and the markers
@@ -258,10 +258,17 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                 written = await staged.flush(app.producer.buffer if app.in_worker else None, stop=moving)
             if not written:  # what was written is what a crash leaves: the offsets in the state skip it
                 log.info("a batch of %d messages is written in part: partitions moved; it runs again", len(batch))
-                continue
+                return
             expiry.written()
             if app.in_worker:
                 await _commit_applied(app, progress.ends())
+
+        async for batch in stream.take_events(BATCH_MESSAGES, within=BATCH_WITHIN):
+            progress.running = True  # a batch blocked (a write to a paused broker) is no stall
+            try:
+                await run(batch)
+            finally:
+                progress.running = False
 
     async def record(message: Any) -> None:
         try:

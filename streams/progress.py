@@ -105,6 +105,7 @@ class Progress:
         self.done: dict[Any, int] = {}
         self.awaiting: dict[Any, int] = {}  # partition -> offset sought back to, not yet received
         self.seen = self.ticked = clock()  # when a message last came; when unstall last ran
+        self.running = False  # the agent is inside a batch (set by streams.app)
 
     def marker(self, message: Any) -> int | None:
         value = self.table.get(marker_key(message.topic, message.partition))
@@ -175,8 +176,8 @@ class Progress:
         them in CI was not logged, so the warning says what Faust's consumer thought of the partition.
         Messages the state already holds are skipped as after any seek. Returns the partitions sought."""
         now = self.clock()
-        if now - self.ticked > 3 * TICK:  # the process did not run (SIGSTOP, a VM paused): no idle time
-            self.seen = now
+        if self.running or now - self.ticked > 3 * TICK:  # in a batch (perhaps a write waiting for the broker),
+            self.seen = now  # or the process did not run (SIGSTOP, a VM paused): no idle time
         self.ticked, idle = now, now - self.seen
         if idle < STALL or self.app.rebalancing or self.stale():
             return []

@@ -233,6 +233,10 @@ async def test_a_partition_left_behind_while_no_message_comes_is_fetched_again_f
         return sought
 
     assert await ticks(STALL - TICK) == []  # not idle long enough
+    progress.running = True
+    assert await ticks(2 * STALL) == []  # a batch runs (its write may wait for a paused broker)
+    progress.running = False
+    assert await ticks(STALL - TICK) == []
     await progress.admit(delivered(1))
     assert await ticks(STALL - TICK) == []  # a message came meanwhile
     progress.app.rebalancing = True
