@@ -83,15 +83,19 @@ def _fixed(value: str) -> bool:
 
 
 def _read(text: str) -> Any:
+    """JSON or Java text; None when it is neither, or nested past Python's recursion limit (crafted input)."""
     try:
         return json.loads(text)
+    except RecursionError:
+        return None
     except ValueError:
         pass
+    text = text.strip()
     try:
-        value, rest = _java(text.strip(), 0)
-    except (IndexError, ValueError):
+        value, rest = _java(text, 0)
+    except (IndexError, ValueError, RecursionError):
         return None
-    return value if rest == len(text.strip()) else None
+    return value if rest == len(text) else None
 
 
 _SCALAR_END = re.compile(r",\s|[}\]]")
@@ -123,9 +127,12 @@ def _java(text: str, at: int) -> tuple[Any, int]:
     return text[at:stop].strip(), stop
 
 
+_SPACES = re.compile(r"\s*")
+
+
 def _separator(text: str, at: int, closing: str) -> int:
     if text[at] == closing:
         return at
     if text[at] == ",":
-        return at + 1 + (len(text[at + 1:]) - len(text[at + 1:].lstrip()))
+        return _SPACES.match(text, at + 1).end()  # type: ignore[union-attr]
     raise ValueError(f"unexpected {text[at]!r} at {at}")

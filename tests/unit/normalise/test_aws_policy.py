@@ -2,6 +2,7 @@
 producers carry them in: an object, JSON text, and the Java Map.toString text of Elastic's pipeline."""
 
 import json
+import time
 
 import pytest
 
@@ -55,3 +56,24 @@ def test_elastics_java_text_as_its_pipeline_writes_it():
                                   "{a=b}}", "[1, 2", "{=x}"])
 def test_text_that_is_no_policy_is_unknown_not_public(text):
     assert public(text) in (None, False)
+
+
+def _cost(text: str, runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        began = time.perf_counter()
+        public(text)
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+@pytest.mark.parametrize("start, unit", [("{", "a=b, "), ("{a=[", "x, "), ("{", "a={"), ("{a=", "*"),
+                                         ("{bucketPolicy={Statement=[", "{Effect=Deny, Principal=*}, ")])
+def test_crafted_text_costs_linear_time_and_deep_nesting_is_unknown(start, unit):
+    """Request parameters are whatever a producer sends: 200 kB of one shape costs about four times 50 kB,
+    never the square (each separator once copied the rest of the text), and nesting past the recursion limit
+    is unreadable, not a crash."""
+    small, large = (start + unit * (n // len(unit)) for n in (50_000, 200_000))
+    assert public(large) in (None, False)
+    cost = _cost(large)
+    assert cost < 0.02 or cost < 8 * _cost(small), (cost, _cost(small))
