@@ -36,6 +36,7 @@ from tests.corpus.producers import (  # noqa: E402
     cloudtrail,
     combined,
     elastic_cloudtrail,
+    elastic_o365,
     elastic_system_auth,
     gws,
     iam_user,
@@ -1504,6 +1505,24 @@ def _elastic_twin(path: str, raw: Case) -> None:
     @case(path)
     def twin(ids: Ids) -> list[Record]:
         return [elastic_cloudtrail(record) for record in raw(ids)]
+
+
+def _o365_twin(path: str, raw: Case) -> None:
+    @case(path)
+    def twin(ids: Ids) -> list[Record]:
+        return [elastic_o365(record) for record in raw(ids)]  # type: ignore[arg-type]
+
+
+for _path, _raw in (("made-public/o365-elastic.attack.jsonl", public_m365),
+                    ("made-public/o365-elastic.near.jsonl", public_m365_near),
+                    ("privilege-then-access/o365-elastic.attack.jsonl", privilege_m365),
+                    ("privilege-then-access/o365-elastic.near.jsonl", privilege_m365_near),
+                    ("mass-access/o365-elastic.attack.jsonl", mass_access_m365),
+                    ("mass-access/o365-elastic.near.jsonl", mass_access_m365_near),
+                    ("mass-deletion/o365-elastic.attack.jsonl", deletion_m365),
+                    ("mass-deletion/o365-elastic.near.jsonl", deletion_m365_near),
+                    ("dlp/o365-elastic.attack.jsonl", dlp_m365), ("dlp/o365-elastic.near.jsonl", dlp_m365_near)):
+    _o365_twin(_path, _raw)
 
 
 for _path, _raw in (("brute-force/cloudtrail-elastic.attack.jsonl", brute_cloudtrail),

@@ -190,3 +190,18 @@ def test_the_bucket_is_the_asset_of_an_elastic_s3_call_as_the_parser_names_it():
 def test_a_device_event_that_merely_contains_the_letters_lost_is_no_lost_device():
     event = normalised(gws("mobile", "GHOSTLOSTX_SYNC"))
     assert "datalek.device.status" not in event and "event.category" not in event
+
+
+@pytest.mark.parametrize("operation, category, kind", [
+    ("Add member to role.", "iam", "admin"),
+    ("AnonymousLinkCreated", "file", "creation"),
+    ("MailItemsAccessed", "email", "access"),
+    ("FileRecycled", "file", "deletion"),
+])
+def test_elastics_o365_web_and_info_get_the_operations_own_category_and_type(operation, category, kind):
+    """Elastic's o365 pipeline gives every record category [web] and type [info] and more only to some
+    operations: the operation's own categorisation is added beside them."""
+    doc = o365(operation)
+    doc["event"] |= {"kind": "event", "category": ["web"], "type": ["info"]}
+    event = normalised(doc)
+    assert {"web", category} <= set(event["event.category"]) and {"info", kind} <= set(event["event.type"])
