@@ -205,3 +205,11 @@ def test_elastics_o365_web_and_info_get_the_operations_own_category_and_type(ope
     doc["event"] |= {"kind": "event", "category": ["web"], "type": ["info"]}
     event = normalised(doc)
     assert {"web", category} <= set(event["event.category"]) and {"info", kind} <= set(event["event.type"])
+
+
+def test_the_site_is_the_asset_of_an_elastic_o365_file_operation_as_the_parser_names_it():
+    site = "https://24online.sharepoint.com/sites/klanten"
+    doc = o365("FileDownloaded", host={"name": "24online.nl"})
+    doc["o365"]["audit"]["SiteUrl"] = site
+    assert normalised(doc)["datalek.asset"] == site
+    assert "datalek.asset" not in normalised(o365("FileDownloaded"))  # no site: none made up
