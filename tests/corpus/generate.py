@@ -984,6 +984,53 @@ def privilege_cloudtrail(ids: Ids) -> list[Record]:
     return docs
 
 
+def _gws_download(ids: Ids, moment: datetime, user: str, title: str) -> dict[str, Any]:
+    """A Drive download as Elastic's google_workspace drive pipeline writes it: category [file], type [info]."""
+    return gws(ids, moment, "drive", "download", user, OFFICE_IP, category=["file"], kind=["info"],
+               extra={"google_workspace": {"drive": {"doc_type": "spreadsheet", "visibility": "shared_internally",
+                                                     "file": {"id": ids.alnum(44), "type": "spreadsheet",
+                                                              "owner": {"email": f"fg@{DOMAIN}",
+                                                                        "is_shared_drive": True}},
+                                                     "primary_event": True}},
+                      "file": {"name": title, "type": "file", "extension": "xlsx"}})
+
+
+def _gws_assign_role(ids: Ids, moment: datetime, target: str, role: str) -> dict[str, Any]:
+    """ASSIGN_ROLE as Elastic's admin pipeline writes it: category [iam], type [change] only (no admin)."""
+    return gws(ids, moment, "admin", "ASSIGN_ROLE", "admin2", OFFICE_IP, category=["iam"], kind=["change"],
+               extra={"google_workspace": {"admin": {"role": {"name": role, "id": str(ids.rng.randint(10**16, 10**17))},
+                                                     "user": {"email": f"{target}@{DOMAIN}"}},
+                                           "event": {"type": "DELEGATED_ADMIN_SETTINGS"}},
+                      "user": {"target": {"name": target, "domain": DOMAIN, "email": f"{target}@{DOMAIN}"}}})
+
+
+@case("privilege-then-access/google-workspace.attack.jsonl")
+def privilege_gws(ids: Ids) -> list[Record]:
+    """An admin role for medewerker6; within the hour medewerker6 downloads the customer sheets from Drive."""
+    docs = [_gws_assign_role(ids, at("14:00:09"), "medewerker6", "Groups Admin")]
+    docs += [_gws_download(ids, moment, "medewerker6", f"Klantenbestand {2021 + n}.xlsx")
+             for n, moment in enumerate(every(at("14:31:10"), 4, 40.0, 5.0, ids.rng))]
+    return docs
+
+
+@case("privilege-then-access/google-workspace.near.jsonl")
+def privilege_gws_near(ids: Ids) -> list[Record]:
+    """A role granted at 08:00 and used after lunch; a colleague with no grant downloads all morning."""
+    docs = [_gws_assign_role(ids, at("08:00:30"), "medewerker1", "Help Desk Admin")]
+    docs += [_gws_download(ids, at("13:15:00") + timedelta(minutes=7 * n), "medewerker1", f"Offerte {n}.xlsx")
+             for n in range(3)]
+    docs += [_gws_download(ids, at("08:10:00") + timedelta(minutes=11 * n), "medewerker2", f"Planning {n}.xlsx")
+             for n in range(5)]
+    return sorted(docs, key=lambda d: d["@timestamp"])
+
+
+@case("mass-access/google-workspace.attack.jsonl")
+def mass_access_gws(ids: Ids) -> list[Record]:
+    """The customer Drive downloaded to an unknown laptop: 540 sheets in 40 minutes."""
+    return [_gws_download(ids, moment, "medewerker7", f"Klant {100000 + n}.xlsx")
+            for n, moment in enumerate(every(at("15:05:00"), 540, 4.4, 0.5, ids.rng))]
+
+
 @case("privilege-then-access/windows-security.attack.jsonl")
 def privilege_windows(ids: Ids) -> list[Record]:
     """4732: medewerker6 added to the share's local group on the file server; then 4663 reads there."""

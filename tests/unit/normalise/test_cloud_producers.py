@@ -213,3 +213,14 @@ def test_the_site_is_the_asset_of_an_elastic_o365_file_operation_as_the_parser_n
     doc["o365"]["audit"]["SiteUrl"] = site
     assert normalised(doc)["datalek.asset"] == site
     assert "datalek.asset" not in normalised(o365("FileDownloaded"))  # no site: none made up
+
+
+@pytest.mark.parametrize("app, action, elastic, kind", [
+    ("drive", "download", {"category": ["file"], "type": ["info"]}, "access"),
+    ("admin", "ASSIGN_ROLE", {"category": ["iam"], "type": ["change"]}, "admin"),
+])
+def test_elastics_google_workspace_types_get_the_events_own_type_beside_them(app, action, elastic, kind):
+    """Elastic's drive pipeline types a download [info], its admin pipeline a role assignment [change] only."""
+    doc = gws(app, action)
+    doc["event"] |= elastic
+    assert kind in normalised(doc)["event.type"]
