@@ -37,6 +37,7 @@ from tests.corpus.producers import (  # noqa: E402
     combined,
     elastic_cloudtrail,
     elastic_o365,
+    elastic_okta,
     elastic_system_auth,
     gws,
     iam_user,
@@ -1570,6 +1571,18 @@ for _path, _raw in (("made-public/o365-elastic.attack.jsonl", public_m365),
                     ("mass-deletion/o365-elastic.near.jsonl", deletion_m365_near),
                     ("dlp/o365-elastic.attack.jsonl", dlp_m365), ("dlp/o365-elastic.near.jsonl", dlp_m365_near)):
     _o365_twin(_path, _raw)
+
+
+def _okta_twin(path: str, raw: Case) -> None:
+    @case(path)
+    def twin(ids: Ids) -> list[Record]:
+        return [elastic_okta(record) for record in raw(ids)]  # type: ignore[arg-type]
+
+
+for _path, _raw in (("spraying/okta-elastic.attack.jsonl", spraying_okta),
+                    ("spraying/okta-elastic.near.jsonl", spraying_okta_near),
+                    ("stuffing/okta-elastic.attack.jsonl", stuffing_okta)):
+    _okta_twin(_path, _raw)
 
 
 for _path, _raw in (("brute-force/cloudtrail-elastic.attack.jsonl", brute_cloudtrail),

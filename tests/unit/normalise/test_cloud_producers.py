@@ -224,3 +224,16 @@ def test_elastics_google_workspace_types_get_the_events_own_type_beside_them(app
     doc = gws(app, action)
     doc["event"] |= elastic
     assert kind in normalised(doc)["event.type"]
+
+
+@pytest.mark.parametrize("event_type, elastic, category, kind", [
+    ("user.session.start", (["session"], ["start"]), "authentication", "start"),
+    ("user.account.privilege.grant", (["iam"], ["info", "user"]), "iam", "admin"),
+])
+def test_elastics_okta_table_gets_the_events_own_categorisation_beside_it(event_type, elastic, category, kind):
+    """Elastic's generated Okta table files a session start under [session] only and a privilege grant as
+    [info, user]: the brute-force and privilege rules would never see them."""
+    doc = okta(event_type, "SUCCESS")
+    doc["event"] |= {"category": elastic[0], "type": elastic[1]}
+    event = normalised(doc)
+    assert category in event["event.category"] and kind in event["event.type"]
