@@ -34,7 +34,7 @@ from incidents.security_event import SecurityEvent
 from incidents.text import visible
 from streams import records, schema
 from streams.lines import DEFAULT_MAX_LINE_BYTES, parse_bounded
-from streams.normalise import MappingError, load_normaliser
+from streams.normalise import MappingError, default_normaliser, load_normaliser
 from streams.parsers import FORMATS, ParseContext, Rejected, Skipped
 
 BATCH = 200  # events per engine call, as in the ingest envelopes; the result does not depend on it
@@ -103,7 +103,8 @@ def _events(path: Path, options: ReplayOptions, counts: dict[str, int],
         raise ReplayError(f"unknown format {options.fmt!r}; one of: {', '.join(FORMATS)}")
     context = _context(path, options)
     try:
-        normaliser = load_normaliser(options.normalise_dirs)
+        # the shipped mappings are read once per process (a replay of many files, the corpus tests)
+        normaliser = load_normaliser(options.normalise_dirs) if options.normalise_dirs else default_normaliser()
     except MappingError as e:
         raise ReplayError(str(e)) from e
     context = replace(context, normaliser=normaliser)
