@@ -1547,51 +1547,37 @@ def deletion_cloudtrail_elastic_near(ids: Ids) -> list[Record]:
     return [elastic_cloudtrail(record) for record in deletion_cloudtrail_near(ids)]
 
 
-# ======================================================================= the CloudTrail cases as Elastic indexes them
+# ======================================================================= raw cases as Elastic's integrations index them
 
-def _elastic_twin(path: str, raw: Case) -> None:
+def _twin(path: str, raw: Case, convert: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Register ``path``: the records of the raw case ``raw`` through an Elastic ingest pipeline's rewrite."""
     @case(path)
     def twin(ids: Ids) -> list[Record]:
-        return [elastic_cloudtrail(record) for record in raw(ids)]
+        return [convert(record) for record in raw(ids)]  # type: ignore[arg-type]
 
 
-def _o365_twin(path: str, raw: Case) -> None:
-    @case(path)
-    def twin(ids: Ids) -> list[Record]:
-        return [elastic_o365(record) for record in raw(ids)]  # type: ignore[arg-type]
-
-
-for _path, _raw in (("made-public/o365-elastic.attack.jsonl", public_m365),
-                    ("made-public/o365-elastic.near.jsonl", public_m365_near),
-                    ("privilege-then-access/o365-elastic.attack.jsonl", privilege_m365),
-                    ("privilege-then-access/o365-elastic.near.jsonl", privilege_m365_near),
-                    ("mass-access/o365-elastic.attack.jsonl", mass_access_m365),
-                    ("mass-access/o365-elastic.near.jsonl", mass_access_m365_near),
-                    ("mass-deletion/o365-elastic.attack.jsonl", deletion_m365),
-                    ("mass-deletion/o365-elastic.near.jsonl", deletion_m365_near),
-                    ("dlp/o365-elastic.attack.jsonl", dlp_m365), ("dlp/o365-elastic.near.jsonl", dlp_m365_near)):
-    _o365_twin(_path, _raw)
-
-
-def _okta_twin(path: str, raw: Case) -> None:
-    @case(path)
-    def twin(ids: Ids) -> list[Record]:
-        return [elastic_okta(record) for record in raw(ids)]  # type: ignore[arg-type]
-
-
-for _path, _raw in (("spraying/okta-elastic.attack.jsonl", spraying_okta),
-                    ("spraying/okta-elastic.near.jsonl", spraying_okta_near),
-                    ("stuffing/okta-elastic.attack.jsonl", stuffing_okta)):
-    _okta_twin(_path, _raw)
-
-
-for _path, _raw in (("brute-force/cloudtrail-elastic.attack.jsonl", brute_cloudtrail),
-                    ("denied-burst/cloudtrail-elastic.attack.jsonl", denied_cloudtrail),
-                    ("denied-burst/cloudtrail-elastic.near.jsonl", denied_cloudtrail_near),
-                    ("privilege-then-access/cloudtrail-elastic.attack.jsonl", privilege_cloudtrail),
-                    ("privilege-then-access/cloudtrail-elastic.near.jsonl", privilege_cloudtrail_near),
-                    ("mass-access/cloudtrail-elastic.attack.jsonl", mass_access_cloudtrail)):
-    _elastic_twin(_path, _raw)
+for _path, _raw, _convert in (
+    ("brute-force/cloudtrail-elastic.attack.jsonl", brute_cloudtrail, elastic_cloudtrail),
+    ("denied-burst/cloudtrail-elastic.attack.jsonl", denied_cloudtrail, elastic_cloudtrail),
+    ("denied-burst/cloudtrail-elastic.near.jsonl", denied_cloudtrail_near, elastic_cloudtrail),
+    ("privilege-then-access/cloudtrail-elastic.attack.jsonl", privilege_cloudtrail, elastic_cloudtrail),
+    ("privilege-then-access/cloudtrail-elastic.near.jsonl", privilege_cloudtrail_near, elastic_cloudtrail),
+    ("mass-access/cloudtrail-elastic.attack.jsonl", mass_access_cloudtrail, elastic_cloudtrail),
+    ("made-public/o365-elastic.attack.jsonl", public_m365, elastic_o365),
+    ("made-public/o365-elastic.near.jsonl", public_m365_near, elastic_o365),
+    ("privilege-then-access/o365-elastic.attack.jsonl", privilege_m365, elastic_o365),
+    ("privilege-then-access/o365-elastic.near.jsonl", privilege_m365_near, elastic_o365),
+    ("mass-access/o365-elastic.attack.jsonl", mass_access_m365, elastic_o365),
+    ("mass-access/o365-elastic.near.jsonl", mass_access_m365_near, elastic_o365),
+    ("mass-deletion/o365-elastic.attack.jsonl", deletion_m365, elastic_o365),
+    ("mass-deletion/o365-elastic.near.jsonl", deletion_m365_near, elastic_o365),
+    ("dlp/o365-elastic.attack.jsonl", dlp_m365, elastic_o365),
+    ("dlp/o365-elastic.near.jsonl", dlp_m365_near, elastic_o365),
+    ("spraying/okta-elastic.attack.jsonl", spraying_okta, elastic_okta),
+    ("spraying/okta-elastic.near.jsonl", spraying_okta_near, elastic_okta),
+    ("stuffing/okta-elastic.attack.jsonl", stuffing_okta, elastic_okta),
+):
+    _twin(_path, _raw, _convert)
 
 
 # ======================================================================= device.lost_or_stolen
