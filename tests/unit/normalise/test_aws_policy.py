@@ -5,9 +5,12 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams.normalise.aws_policy import public
 from tests.corpus.producers import java_text
+from tests.hostile import examples
 
 EVERYONE_READS = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
 TLS_ONLY = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
@@ -77,3 +80,19 @@ def test_crafted_text_costs_linear_time_and_deep_nesting_is_unknown(start, unit)
     assert public(large) in (None, False)
     cost = _cost(large)
     assert cost < 0.02 or cost < 8 * _cost(small), (cost, _cost(small))
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12) | st.just("*"),
+                       lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(st.sampled_from(["Effect", "Principal", "AWS", "Statement", "Condition",
+                                                          "bucketPolicy", "aws:SourceIp", "IpAddress", "x"]),
+                                         inner, max_size=4),
+                       max_leaves=20)
+
+
+@settings(max_examples=examples(200))
+@given(st.one_of(JSONISH, JSONISH.map(java_text), JSONISH.map(json.dumps),
+                 st.text(alphabet="{}[]=, *AEPabc:\"", max_size=80)))
+def test_any_producer_value_reads_as_true_false_or_unknown_never_an_error(value):
+    """Request parameters are attacker-shaped text or objects: the reading never raises."""
+    assert public(value) in (True, False, None)
