@@ -13,11 +13,11 @@ import yaml
 from incidents.inventory import InvalidInventory, Inventory
 from incidents.rules import Rule, RuleError, rule_from_dict
 from incidents.rules.exceptions import RuleException, apply_exceptions, exceptions_from_dict
+from streams.normalise.loader import SAFE_LOADER
 
 DEFAULT_RULES = Path(__file__).parent
 DEFAULT_INVENTORY = Path(__file__).parent.parent / "config" / "inventory-24online.yml"
 SIGMA_KEYS = frozenset({"detection", "correlation"})
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: several times faster
 
 
 def rule_files(directory: Path) -> list[Path]:

@@ -62,7 +62,7 @@ class Test:
         if self.modifier == "exists":
             return (value not in (None, "", [])) is bool(self.values[0])
         if self.modifier == "public_policy":
-            return (value is not None and aws_policy.public(value) is True) is bool(self.values[0])
+            return (aws_policy.public(value) is True) is bool(self.values[0])
         if value is None:
             return False
         items = value if isinstance(value, list) else [value]

@@ -132,7 +132,7 @@ def _deleted_count(params: Mapping[str, Any]) -> int | None:
 
 def _made_public(name: str, params: Mapping[str, Any]) -> bool:
     if name == "PutBucketPolicy":
-        return _public_policy(params.get("bucketPolicy"))
+        return public_policy(params.get("bucketPolicy")) is True
     if name == "PutBucketAcl":
         text = json.dumps(params)
         return any(grantee in text for grantee in PUBLIC_GRANTEES)
@@ -145,10 +145,6 @@ def _block_switched_off(config: Any) -> bool:
     """A public access block with one of its four protections set to false no longer keeps the bucket private."""
     return isinstance(config, Mapping) and any(config.get(name) is False or str(config.get(name)).lower() == "false"
                                                for name in PUBLIC_BLOCKS)
-
-
-def _public_policy(policy: Any) -> bool:
-    return public_policy(policy) is True
 
 
 def _int(value: Any) -> int | None:
