@@ -24,6 +24,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,8 +81,8 @@ async def fill(bootstrap: str, topic: str, events: int, envelope: int) -> int:
     return messages
 
 
-async def plain_consumer(bootstrap: str, topic: str, events: int) -> tuple[float, int]:
-    """Seconds and event count for aiokafka reading and decoding the whole topic."""
+async def plain_consumer(bootstrap: str, topic: str, events: int) -> tuple[float, float, int]:
+    """Seconds, CPU seconds and event count for aiokafka reading and decoding the whole topic."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=16 * 1024 * 1024)
     await consumer.start()
@@ -89,14 +90,15 @@ async def plain_consumer(bootstrap: str, topic: str, events: int) -> tuple[float
         partition = TopicPartition(topic, 0)
         consumer.assign([partition])
         await consumer.seek_to_beginning(partition)
-        seen, start = 0, None
+        seen, start, cpu = 0, None, 0.0
         while seen < events:
             batches = await consumer.getmany(timeout_ms=1000, max_records=10_000)
-            start = start or time.perf_counter()
+            if start is None:
+                start, cpu = time.perf_counter(), time.process_time()
             for records in batches.values():
                 for record in records:
                     seen += sum(1 for item in schema.decode(record.value) if not isinstance(item, schema.Rejected))
-        return time.perf_counter() - start, seen
+        return time.perf_counter() - start, time.process_time() - cpu, seen
     finally:
         await consumer.stop()
 
@@ -110,7 +112,7 @@ class Meter:
         self.engine, self.expected, self.result = engine, expected, result
         self.rules = engine.rules
         self.routed = self.copies = self.seen = self.detections = self.writes = 0
-        self.start = 0.0
+        self.start = self.cpu = 0.0
         self.finishing = False
         self.app: Any = None
 
@@ -137,7 +139,8 @@ class Meter:
         return found
 
     def message_in(self) -> None:
-        self.start = self.start or time.perf_counter()
+        if not self.start:
+            self.start, self.cpu = time.perf_counter(), time.process_time()
 
     def flushed(self, app: Any, writes: int) -> None:
         self.writes += writes
@@ -150,13 +153,14 @@ class Meter:
             await app.producer.buffer.flush()
         await asyncio.sleep(0.01)  # the buffer's sender may still hold the last record it took
         await app.producer.flush()  # every changelog record acknowledged
-        self.result.write_text(json.dumps({"seconds": time.perf_counter() - self.start, "events": self.routed,
+        self.result.write_text(json.dumps({"seconds": time.perf_counter() - self.start,
+                                           "cpu": time.process_time() - self.cpu, "events": self.routed,
                                            "copies": self.seen,
                                            "detections": self.detections, "writes": self.writes}))
         os._exit(0)  # the measurement is taken; no graceful shutdown needed
 
 
-def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
+def worker(bootstrap: str, events_topic: str, prefix: str, expected: int, result: Path) -> None:
     """Child process: the real Faust app with the shipped rules."""
     import faust
 
@@ -166,7 +170,8 @@ def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
 
     meter = Meter(Engine(load_rules(), inventory=load_inventory()), expected, result)
     config = stream_app.StreamConfig(app_id=prefix, bootstrap=bootstrap, partitions=PARTITIONS, replication_factor=1,
-                                     session_timeout=6, topics={n: f"{prefix}.{n}" for n in NAMES},
+                                     session_timeout=6,
+                                     topics={n: f"{prefix}.{n}" for n in NAMES} | {"events": events_topic},
                                      engine=meter)  # type: ignore[arg-type]
     handlers = stream_app.Handlers(record_detection=lambda d: None, pending_outbox=list,
                                    mark_published=lambda ids: None, is_transient=lambda e: False)
@@ -188,17 +193,19 @@ def worker(bootstrap: str, prefix: str, expected: int, result: Path) -> None:
         return done
 
     stream_app.Staged.flush = counted_flush  # type: ignore[method-assign,assignment]
-    faust.Worker(app, loglevel="warning", quiet=True).execute_from_commandline()
+    runner = stream_app.worker(app, loglevel="warning")
+    stream_app.tune_collector()
+    runner.execute_from_commandline()
 
 
-def run_worker(bootstrap: str, prefix: str, expected: int) -> dict[str, Any]:
+def run_worker(bootstrap: str, events_topic: str, prefix: str, expected: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         result, log = Path(tmp) / "result.json", Path(tmp) / "worker.log"
         # The worker's log goes to a file: a pipe nobody reads fills up (64 KB) and blocks the worker
         # on its next log line, which looked like a long run "slowing down" until it never finished.
         with log.open("wb") as out:
-            child = subprocess.Popen([sys.executable, __file__, "--worker", bootstrap, prefix, str(expected),
-                                      str(result)], cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
+            argv = [sys.executable, __file__, "--worker", bootstrap, events_topic, prefix, str(expected), str(result)]
+            child = subprocess.Popen(argv, cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
             try:
                 child.wait(timeout=900)
             finally:
@@ -216,40 +223,52 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def bench(bootstrap: str, events: int, envelope: int) -> None:
-    prefix = f"bench{uuid.uuid4().hex[:6]}"
-    ensure_topics(bootstrap, [f"{prefix}.{n}" for n in NAMES], partitions=PARTITIONS, replication_factor=1)
-    messages = asyncio.run(fill(bootstrap, f"{prefix}.events", events, envelope))
-    plain_s, plain_n = asyncio.run(plain_consumer(bootstrap, f"{prefix}.events", events))
-    result = run_worker(bootstrap, prefix, events)
-    plain, faust_rate = plain_n / plain_s, result["events"] / result["seconds"]
+def bench(bootstrap: str, events: int, envelope: int, runs: int) -> None:
+    """Fill the events topic once, then run the plain consumer and the worker (a fresh app id and topics
+    each time) alternately ``runs`` times. Wall-clock rates move with whatever else the machine runs; the
+    CPU seconds each side spent (the worker process from its first message in) move much less."""
+    topic = f"bench{uuid.uuid4().hex[:6]}.events"
+    ensure_topics(bootstrap, [topic], partitions=PARTITIONS, replication_factor=1)
+    messages = asyncio.run(fill(bootstrap, topic, events, envelope))
     print(f"{events:,} events in {messages:,} messages ({envelope} events per message)")
-    print(f"plain aiokafka + schema.decode:      {plain:>10,.0f} events/s ({plain_s:.2f} s)")
-    print(f"worker: decode + rules + table:      {faust_rate:>10,.0f} events/s ({result['seconds']:.2f} s, "
-          f"{result['detections']} detections)")
-    print(f"rule-state writes (changelog records): {result['writes']:>8,} ({result['writes'] / events:.2f} per event)")
-    print(f"worker warnings 'producer buffer full': {result['buffer_full']:>8,}")
-    print(f"ratio worker / plain consumer:       {faust_rate / plain:>10.1%}")
+    ratios, cpu_ratios = [], []
+    for run in range(1, runs + 1):
+        plain_s, plain_cpu, plain_n = asyncio.run(plain_consumer(bootstrap, topic, events))
+        prefix = f"bench{uuid.uuid4().hex[:6]}"
+        ensure_topics(bootstrap, [f"{prefix}.{n}" for n in NAMES if n != "events"], partitions=PARTITIONS,
+                      replication_factor=1)
+        result = run_worker(bootstrap, topic, prefix, events)
+        plain, rate = plain_n / plain_s, result["events"] / result["seconds"]
+        plain_per_cpu, per_cpu = plain_n / plain_cpu, result["events"] / result["cpu"]
+        ratios.append(rate / plain)
+        cpu_ratios.append(per_cpu / plain_per_cpu)
+        print(f"run {run}: plain aiokafka + schema.decode {plain:>8,.0f} events/s ({plain_s:.2f} s, "
+              f"{plain_per_cpu:,.0f} per CPU-s); worker {rate:>7,.0f} events/s ({result['seconds']:.2f} s, "
+              f"{per_cpu:,.0f} per CPU-s, {result['detections']} detections, {result['writes']:,} state writes, "
+              f"{result['buffer_full']} 'buffer full'); ratio {rate / plain:.1%}, by CPU {per_cpu / plain_per_cpu:.1%}")
+    print(f"ratio worker / plain consumer: median {statistics.median(ratios):.1%} (wall clock), "
+          f"{statistics.median(cpu_ratios):.1%} (events per CPU-second)")
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        _, _, bootstrap, prefix, expected, result = sys.argv
-        worker(bootstrap, prefix, int(expected), Path(result))
+        _, _, bootstrap, events_topic, prefix, expected, result = sys.argv
+        worker(bootstrap, events_topic, prefix, int(expected), Path(result))
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--envelope", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3, help="plain and worker runs, alternating")
     args = parser.parse_args()
     external = os.environ.get("DATALEK_KAFKA__BOOTSTRAP")
     if external:
-        bench(external, args.events, args.envelope)
+        bench(external, args.events, args.envelope, args.runs)
         return
     with tempfile.TemporaryDirectory() as tmp:
         broker = EmbeddedBroker(free_port(), log_path=Path(tmp) / "tansu.log")
         broker.start()
         try:
-            bench(broker.bootstrap, args.events, args.envelope)
+            bench(broker.bootstrap, args.events, args.envelope, args.runs)
         finally:
             broker.stop()
 

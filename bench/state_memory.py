@@ -54,7 +54,6 @@ def rss_mb() -> float:
 
 def worker(bootstrap: str, prefix: str, expected: int, out: Path, expire: bool) -> None:
     """Child process: the real app; samples itself every 2 s and ends when every event was run."""
-    import faust
 
     from datalek.rules import load_inventory, load_rules
     from incidents.rules import Engine
@@ -105,7 +104,9 @@ def worker(bootstrap: str, prefix: str, expected: int, out: Path, expire: bool) 
         if seen["events"] >= expected:
             os._exit(0)
 
-    faust.Worker(app, loglevel="warning", quiet=True).execute_from_commandline()
+    runner = stream_app.worker(app, loglevel="warning")
+    stream_app.tune_collector()
+    runner.execute_from_commandline()
 
 
 def bench(bootstrap: str, keys: int, envelope: int, every: float, expire: bool) -> None:

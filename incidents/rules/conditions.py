@@ -170,7 +170,7 @@ def _field(cond: Field) -> Predicate:
     plain = _plain_set(cond)
     if plain is not None:  # the common case: one or more exact, case-insensitive strings
         def member(event: SecurityEvent) -> bool:
-            value = event.get(name)
+            value = event.fields.get(name)  # not event.get: one call less, on every candidate event
             if isinstance(value, str):
                 return value.lower() in plain
             if isinstance(value, list):  # event.category, event.type: a loop is cheaper than any() here

@@ -91,9 +91,10 @@ class Engine:
 
     def candidates(self, event: SecurityEvent) -> list[_Matcher]:
         """The rule steps that may match ``event`` (cheap pre-filter, before any condition runs)."""
-        category = event.get("event.category")
-        key = (tuple(category) if isinstance(category, list) else category, event.get("event.kind"),
-               event.get("event.outcome"))
+        fields = event.fields
+        category = fields.get("event.category")
+        key = (tuple(category) if isinstance(category, list) else category, fields.get("event.kind"),
+               fields.get("event.outcome"))
         try:
             return self._index[key]
         except KeyError:
@@ -200,9 +201,9 @@ def _check_unique(rules: tuple[Rule, ...]) -> None:
 
 def _group(pairs: tuple[tuple[str, str], ...], event: SecurityEvent) -> str | None:
     """``field=value`` pairs of the group (named by the rule's fields), or None when one is missing."""
-    parts = []
+    parts, fields = [], event.fields
     for name, field in pairs:
-        value = event.get(field)
+        value = fields.get(field)
         if value is None or value == "" or isinstance(value, list | dict):
             return None
         parts.append(f"{name}={value}")

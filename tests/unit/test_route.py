@@ -60,11 +60,11 @@ class Staged(dict):
     source = None
 
 
-def detect_copy(engine, states, sources, home, position, fields):
+def detect_copy(engine, states, sources, home, position, value):
     """The detection stage for one copy on partition ``home`` (as streams.app.detect_events does it)."""
     if not sources.admit(str(home), position, event=None):
         return []
-    copies = [schema.to_event(f, normalised=True) for f in fields]
+    copies = list(schema.decode(value, normalised=True))
     return engine.detect(states, copies, holds=route.holds(home, PARTITIONS, lambda k: False))
 
 
@@ -74,14 +74,14 @@ def pipeline(engine, messages, *, resend=()):
     queues = [[] for _ in range(PARTITIONS)]
     for index in [*range(len(messages)), *resend]:
         p, offset, events = messages[index]
-        for home, fields in route.copies(engine, events, partitions=PARTITIONS).items():
-            queues[home].append(((str(p), offset), fields))
+        for home, copies in route.copies(engine, events, partitions=PARTITIONS).items():
+            queues[home].append(((str(p), offset), route.encode(copies)))
     found = []
     for home, queue in enumerate(queues):
         states, staged = {}, Staged()
         sources = route.SourceView(states)
-        for position, fields in queue:
-            found += detect_copy(engine, states, sources, home, position, fields)
+        for position, value in queue:
+            found += detect_copy(engine, states, sources, home, position, value)
         sources.stage(staged)
         assert all(route.partition_of(k.split("|", 1)[1], PARTITIONS) == home
                    for k in states if not k.startswith("@"))  # every state key on its home partition
@@ -163,8 +163,40 @@ def test_an_event_goes_once_to_each_partition_its_state_lives_on(engine):
     assert "klantportaal|source.ip=203.0.113.7" in keys
     out = route.copies(engine, [event, event], partitions=PARTITIONS)
     assert sorted(out) == sorted({route.partition_of(k, PARTITIONS) for k in keys})
-    assert all(len(fields) == 2 and fields[0]["event.id"] == event.id for fields in out.values())
+    assert all(len(copies) == 2 and copies[0].fields["event.id"] == event.id for copies in out.values())
     assert route.copies(engine, [event], partitions=1) == {0: [out[next(iter(out))][0]]}
+
+
+@pytest.mark.parametrize("partitions", [1, PARTITIONS])
+def test_the_events_kept_of_a_copy_are_what_the_copy_decodes_to(engine, events, partitions):
+    """The detection stage runs the copies its own process sent from memory (streams.route.Sent) instead of
+    decoding them: the same events, field for field, as decoding gives (every vendor dialect of the corpus)."""
+    kept = decoded = 0
+    for _, _, batch in source_messages(events):
+        for copies in route.copies(engine, batch, partitions=partitions).values():
+            again = list(schema.decode(route.encode(copies), normalised=True))
+            assert again == copies
+            assert [dict(e.fields) for e in again] == [dict(e.fields) for e in copies]
+            kept, decoded = kept + len(copies), decoded + len(again)
+    assert kept == decoded > 1000
+
+
+def test_sent_copies_are_taken_once_and_the_oldest_go_past_the_limit():
+    class Message:  # what Faust's send callback receives: the sent message, its metadata as result
+        def __init__(self, partition, offset):
+            self.metadata = type("RecordMetadata", (), {"partition": partition, "offset": offset})()
+
+        def result(self):
+            return self.metadata
+
+    sent = route.Sent(limit=5)
+    sent.keep(["a", "b"])(Message(0, 7))
+    sent.keep(["c", "d"])(Message(1, 7))
+    assert sent.take(0, 8) is None and sent.take(1, 7) == ["c", "d"] and sent.take(1, 7) is None
+    sent.keep(["e", "f", "g"])(Message(0, 8))
+    sent.keep(["h"])(Message(0, 9))  # 6 events kept: the oldest copy goes
+    assert sent.take(0, 7) is None and sent.take(0, 8) == ["e", "f", "g"] and sent.take(0, 9) == ["h"]
+    assert sent.size == 0
 
 
 def test_detections_that_may_join_one_incident_share_a_kafka_key(engine, events):
