@@ -1,6 +1,6 @@
 """Events/s of the detection worker path against a plain aiokafka consumer of the same topic, in one run.
 
-    .venv/bin/python bench/detection.py [--events 50000] [--envelope 200]
+    .venv/bin/python bench/detection.py [--events 50000] [--envelope 200] [--runs 3]
 
 One topic is filled with synthetic security events (500 customers with a few addresses each, ~30 % failed
 logins, a brute-force burst every 5,000 events, record views on the CRM) in envelopes of ``--envelope``
@@ -12,6 +12,9 @@ events per Kafka message. Then:
    detections topic) with the shipped rules and the 24 Online inventory; handlers that need a database are
    no-ops. Timed from its first message in to its last changelog record acknowledged by the broker, so
    start-up and rebalancing are excluded and every state write is included.
+
+Both run ``--runs`` times, alternately, on the same topic (the worker with a fresh app id and fresh topics of
+its own each time); each run prints events/s and events per CPU-second of both, the end the median ratios.
 
 The broker is DATALEK_KAFKA__BOOTSTRAP if set, else the embedded Tansu broker started here.
 """
