@@ -3,6 +3,7 @@ faults injected from a second thread, and the comparison of what the database ho
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -223,6 +224,25 @@ class Case:
         with KafkaConsumer(bootstrap_servers=self.broker.bootstrap) as probe:
             return sum(probe.end_offsets(self.partitions(probe, name)).values())
 
+    def detection_keys(self, timeout: float = 30) -> set[str]:
+        """The keys of every detection record on the detections topic (a diagnosis: a detection missing from
+        the database was either never produced or produced and not recorded)."""
+        keys: set[str] = set()
+        deadline = time.monotonic() + timeout
+        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, enable_auto_commit=False) as probe:
+            partitions = self.partitions(probe, "detections")
+            probe.assign(partitions)
+            probe.seek_to_beginning(*partitions)
+            ends = probe.end_offsets(partitions)
+            while any(probe.position(tp) < end for tp, end in ends.items()) and time.monotonic() < deadline:
+                for records in probe.poll(timeout_ms=500).values():
+                    for record in records:
+                        try:
+                            keys.add(json.loads(record.value)["key"])
+                        except (ValueError, KeyError, TypeError):
+                            continue
+        return keys
+
     def committed(self) -> int:
         """What the route stage has committed of the events topic, summed over its partitions."""
         with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group("events"),
@@ -342,6 +362,13 @@ def compare(case: Case, truth: Truth, *, settled: bool) -> dict[str, Any]:
     for name, differ in (("missing", truth.detections - set(keys)), ("extra", set(keys) - truth.detections)):
         if differ:  # keys of the seeded stream's synthetic attacks: which rule, asset and window
             print(f"detections {name}:", sorted(differ)[:10])
+    if truth.detections - set(keys):
+        try:
+            produced = case.detection_keys()
+            print("of the missing, on the detections topic (produced, not recorded):",
+                  sorted((truth.detections - set(keys)) & produced)[:10])
+        except KafkaError as e:
+            print(f"detections topic not read ({type(e).__name__})")
     for missing, extra in zip(sorted(truth.incidents - found), sorted(found - truth.incidents), strict=False):
         print("first difference:", [(n, a, b) for n, (a, b) in enumerate(zip(missing, extra, strict=True)) if a != b])
         break
