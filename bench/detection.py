@@ -196,9 +196,7 @@ def worker(bootstrap: str, events_topic: str, prefix: str, expected: int, result
         return done
 
     stream_app.Staged.flush = counted_flush  # type: ignore[method-assign,assignment]
-    runner = stream_app.worker(app, loglevel="warning")
-    stream_app.tune_collector()
-    runner.execute_from_commandline()
+    stream_app.worker(app, loglevel="warning").execute_from_commandline()
 
 
 def run_worker(bootstrap: str, events_topic: str, prefix: str, expected: int) -> dict[str, Any]:

@@ -104,9 +104,7 @@ def worker(bootstrap: str, prefix: str, expected: int, out: Path, expire: bool) 
         if seen["events"] >= expected:
             os._exit(0)
 
-    runner = stream_app.worker(app, loglevel="warning")
-    stream_app.tune_collector()
-    runner.execute_from_commandline()
+    stream_app.worker(app, loglevel="warning").execute_from_commandline()
 
 
 def bench(bootstrap: str, keys: int, envelope: int, every: float, expire: bool) -> None:

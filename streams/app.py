@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import gc
 import json
 import logging
 import weakref
@@ -156,7 +155,6 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     # new generation seeks to the committed offsets, they were never run (fault suite, one of two workers
     # killed: by-key 248-325 of a partition skipped, a detection missing). Only _commit_applied commits them.
     by_key = app.topic(config.topics["by-key"], key_serializer="raw", value_serializer="raw", acks=False)
-    sent = routing.Sent()  # copies this process sent to its own by-key partitions: run without a second decode
 
     async def route(message: Any) -> None:
         """One events message -> a copy per by-key partition its events' state lives on (streams.route)."""
@@ -172,12 +170,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                               [dict(event.fields) for event in valid])
             return
         headers = {routing.HEADER: routing.header(message.partition, message.offset)}
-        here = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == by_key.get_topic_name()}
         for partition, events in out.items():
-            value = routing.encode(events)
-            kept = partition in here and len(value) <= config.max_message_bytes  # else dead-lettered there
-            await by_key.send(value=value, partition=partition, headers=headers,
-                              callback=sent.keep(events) if kept else None)
+            await by_key.send(value=routing.encode(events), partition=partition, headers=headers)
 
     @app.task
     async def route_events() -> None:
@@ -234,9 +228,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
                     continue
                 if not sources.admit(str(home), source, event):  # sent again by the route stage
                     continue
-                valid, rejected = sent.take(home, event.message.offset), []
-                if valid is None:  # another process sent it, or it left the bounded memory of those sent
-                    valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes, normalised=True)
+                valid, rejected = guard.read_message(event.value, limit=config.max_message_bytes, normalised=True)
                 expiry.observe(home, valid, source=source[0])
                 for item in rejected:
                     await dead_letter(event.message, item.reason, item.payload, item.index)
@@ -318,16 +310,6 @@ def worker(app: faust.App, *, loglevel: str, logging_config: dict[str, Any] | No
     runner = faust.Worker(app, loglevel=loglevel, quiet=True, logging_config=logging_config)
     runner.spinner = None
     return runner
-
-
-def tune_collector() -> None:
-    """Call once the app is built: what exists now lives as long as the process (modules, rules, the app),
-    so the cyclic collector stops walking it (``gc.freeze``), and collects young objects every 10,000
-    allocations instead of 700. Decoding and the rules allocate and free a few dicts per event; with the
-    default the collector ran so often that it took 10-12 % of decode and rules (bench/README.md)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
 
 
 async def _commit_applied(app: faust.App, ends: dict[Any, int]) -> None:

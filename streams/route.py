@@ -14,16 +14,11 @@ Exactly once across the two stages: a copy carries its source position (events p
 the copies of one source partition reach one by-key partition in source order; a route stage that runs a
 range again (crash, rebalance) re-sends copies the detection stage already applied, which it skips by the
 highest source offset recorded per by-key partition and source partition (``SourceView``).
-
-A copy is decoded again only when another process sent it: the route stage keeps the events of the copies
-it sent (``Sent``, bounded) under the partition and offset the broker gave them, and the detection stage of
-the same process takes them from there (what a copy decodes to is what was kept: ``tests/unit/test_route.py``).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
@@ -62,34 +57,6 @@ def copies(engine: Engine, events: Iterable[SecurityEvent], *, partitions: int) 
 def encode(events: list[SecurityEvent]) -> bytes:
     """A copy: the events' flat normalised fields, read back with ``schema.decode(..., normalised=True)``."""
     return schema.encode_envelope([event.fields.copy() for event in events])  # type: ignore[attr-defined]
-
-
-class Sent:
-    """The events of the copies this process sent to its own by-key partitions, by partition and offset, for
-    its detection stage to run without decoding them again. At most ``limit`` events are kept (about 2.4 KB
-    each), the oldest going first: a copy read after a rebalance moved its partition, or after the route stage
-    ran that far ahead (a backlog), is decoded as before. The route stage does not wait for room: it would
-    make the detection stage's batches smaller, and more state writes cost more than the decode saved."""
-
-    def __init__(self, limit: int = 20_000) -> None:
-        self.limit, self.size = limit, 0
-        self.copies: OrderedDict[tuple[int, int], list[SecurityEvent]] = OrderedDict()
-
-    def keep(self, events: list[SecurityEvent]) -> Callable[[Any], None]:
-        """A send callback (Faust calls it with the sent message once the broker has it)."""
-        def sent(message: Any) -> None:
-            metadata = message.result()
-            self.copies[(metadata.partition, metadata.offset)] = events
-            self.size += len(events)
-            while self.size > self.limit:
-                self.size -= len(self.copies.popitem(last=False)[1])
-        return sent
-
-    def take(self, partition: int, offset: int) -> list[SecurityEvent] | None:
-        events = self.copies.pop((partition, offset), None)
-        if events is not None:
-            self.size -= len(events)
-        return events
 
 
 def header(partition: int, offset: int) -> bytes:
