@@ -54,7 +54,6 @@ def rss_mb() -> float:
 
 def worker(bootstrap: str, prefix: str, expected: int, out: Path, expire: bool) -> None:
     """Child process: the real app; samples itself every 2 s and ends when every event was run."""
-
     from datalek.rules import load_inventory, load_rules
     from incidents.rules import Engine
     from streams import app as stream_app

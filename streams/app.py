@@ -171,7 +171,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             return
         headers = {routing.HEADER: routing.header(message.partition, message.offset)}
         for partition, events in out.items():
-            await by_key.send(value=routing.encode(events), partition=partition, headers=headers)
+            await by_key.send(value=schema.encode_envelope(events), partition=partition, headers=headers)
 
     @app.task
     async def route_events() -> None:
@@ -306,7 +306,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
 def worker(app: faust.App, *, loglevel: str, logging_config: dict[str, Any] | None = None) -> faust.Worker:
     """Faust's worker for ``app``, without its terminal spinner: with one (Faust keeps it at WARNING and
     above) the root logger is set to DEBUG so the spinner turns on every record, and every debug call of
-    aiokafka and Faust (one per record produced) builds a log record: 5-10 % of the worker's time."""
+    aiokafka and Faust (one per record produced) builds a log record: 4-7 % of the worker's time (py-spy)."""
     runner = faust.Worker(app, loglevel=loglevel, quiet=True, logging_config=logging_config)
     runner.spinner = None
     return runner

@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 from incidents.rules import Engine
 from incidents.security_event import SecurityEvent
-from streams import schema
 
 HEADER = "datalek-source"  # Kafka header of a copy: b"<partition>:<offset>" of its events message
 SOURCE = "@source|"  # table key prefix: per by-key partition, the highest applied offset per source partition
@@ -36,27 +33,20 @@ def partition_of(route_key: str, partitions: int) -> int:
     return zlib.crc32(route_key.encode()) % partitions
 
 
-def copies(engine: Engine, events: Iterable[SecurityEvent], *, partitions: int) -> dict[int, list[SecurityEvent]]:
-    """by-key partition -> the events (in order) with state there, as the copy reads back (``encode``):
-    their fields carry their ``event.id``. Events no rule state changes are dropped here: the detection
-    stage would skip them."""
-    out: dict[int, list[SecurityEvent]] = {}
+def copies(engine: Engine, events: Iterable[SecurityEvent], *, partitions: int) -> dict[int, list[dict[str, Any]]]:
+    """by-key partition -> the events (in order) with state there, as flat normalised fields with their
+    ``event.id``. Events no rule state changes are dropped here: the detection stage would skip them."""
+    out: dict[int, list[dict[str, Any]]] = {}
     for event in events:
         if partitions == 1:  # every state lives on partition 0: the cheap pre-filter is enough to drop events
             homes = [0] if engine.candidates(event) else []  # (running the conditions here cost a third)
         else:
             homes = sorted({partition_of(key, partitions) for key in engine.route_keys(event)})
         if homes:
-            copy = event if event.fields.get("event.id") == event.id else \
-                replace(event, fields=MappingProxyType({**event.fields, "event.id": event.id}))  # the id survives
+            fields = {**event.fields, "event.id": event.id}  # the id survives re-reading the copy
             for partition in homes:
-                out.setdefault(partition, []).append(copy)
+                out.setdefault(partition, []).append(fields)
     return out
-
-
-def encode(events: list[SecurityEvent]) -> bytes:
-    """A copy: the events' flat normalised fields, read back with ``schema.decode(..., normalised=True)``."""
-    return schema.encode_envelope([event.fields.copy() for event in events])  # type: ignore[attr-defined]
 
 
 def header(partition: int, offset: int) -> bytes:

@@ -11,6 +11,7 @@ producer without keys does.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,8 @@ def pipeline(engine, messages, *, resend=()):
     queues = [[] for _ in range(PARTITIONS)]
     for index in [*range(len(messages)), *resend]:
         p, offset, events = messages[index]
-        for home, copies in route.copies(engine, events, partitions=PARTITIONS).items():
-            queues[home].append(((str(p), offset), route.encode(copies)))
+        for home, fields in route.copies(engine, events, partitions=PARTITIONS).items():
+            queues[home].append(((str(p), offset), schema.encode_envelope(fields)))
     found = []
     for home, queue in enumerate(queues):
         states, staged = {}, Staged()
@@ -163,22 +164,23 @@ def test_an_event_goes_once_to_each_partition_its_state_lives_on(engine):
     assert "klantportaal|source.ip=203.0.113.7" in keys
     out = route.copies(engine, [event, event], partitions=PARTITIONS)
     assert sorted(out) == sorted({route.partition_of(k, PARTITIONS) for k in keys})
-    assert all(len(copies) == 2 and copies[0].fields["event.id"] == event.id for copies in out.values())
+    assert all(len(fields) == 2 and fields[0]["event.id"] == event.id for fields in out.values())
     assert route.copies(engine, [event], partitions=1) == {0: [out[next(iter(out))][0]]}
 
 
-@pytest.mark.parametrize("partitions", [1, PARTITIONS])
-def test_the_copy_events_are_what_the_copy_decodes_to(engine, events, partitions):
-    """The events ``copies`` returns are what their copy decodes to, field for field (every vendor dialect of
-    the corpus): a detection stage could run them without decoding the copy again."""
-    kept = decoded = 0
-    for _, _, batch in source_messages(events):
-        for copies in route.copies(engine, batch, partitions=partitions).values():
-            again = list(schema.decode(route.encode(copies), normalised=True))
-            assert again == copies
-            assert [dict(e.fields) for e in again] == [dict(e.fields) for e in copies]
-            kept, decoded = kept + len(copies), decoded + len(again)
-    assert kept == decoded > 1000
+def test_a_copy_reads_back_as_the_event_it_copies(events):
+    """What the detection stage decodes from a copy is the event the route stage read, field for field, for
+    every vendor dialect of the corpus: the JSON hop through by-key changes nothing the rules see. The last
+    event has no id of its own and a control character the decode strips: its id is a hash of what the
+    producer sent, which the copy could not recompute, so the copy carries it."""
+    no_id = schema.to_event({"@timestamp": "2026-11-20T09:00:00Z", "user": {"name": "klant7\u202e"},
+                             "event": {"category": ["authentication"], "outcome": "failure"}})
+    assert "event.id" not in no_id.fields
+    for event in [*events, no_id]:
+        fields = {**event.fields, "event.id": event.id}
+        [again] = schema.decode(schema.encode_envelope([fields]), normalised=True)
+        assert dict(again.fields) == fields
+        assert replace(again, fields=event.fields) == event
 
 
 def test_detections_that_may_join_one_incident_share_a_kafka_key(engine, events):
