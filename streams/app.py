@@ -20,9 +20,10 @@ from faust.streams import _current_event
 
 from incidents.detection import Detection
 from incidents.rules import Engine
-from streams import guard, plain_consumer, records, recovery_fix, retry, schema
+from streams import fence, guard, plain_consumer, records, recovery_fix, retry, schema
 from streams import route as routing
 from streams.expire import StreamExpiry
+from streams.fence import FencedTable
 from streams.normalise import Normaliser
 from streams.progress import TICK, BatchView, Progress
 from streams.raw import RawLimits, add_raw_agents
@@ -136,7 +137,8 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
     )
     detections = app.topic(config.topics["detections"], key_serializer="raw", value_serializer="json")
     # JSON state per rule and group (incidents.rules.shapes), changelog-backed
-    states = app.Table("rule-state", default=None, partitions=config.partitions)
+    states = app.tables.add(FencedTable(app, name="rule-state", default=None, partitions=config.partitions,
+                                        beacon=app.tables.beacon))  # streams.fence: late writers' records dropped
 
     dead_letters = app.topic(config.topics["dead-letter"], value_serializer="raw")
 
@@ -214,6 +216,7 @@ def build_app(config: StreamConfig, handlers: Handlers) -> faust.App:
             if app.in_worker:  # never run rules against a table still being restored from its changelog
                 await app.tables.recovery.completed.wait()  # type: ignore[attr-defined]
             view, sources = BatchView(states), routing.SourceView(states)
+            fence.HIGHS.set(view.high)  # each changelog record of the batch is stamped with its offset there
             expiry.begin()
             staged, last = Staged(view), dict[Any, Any]()  # last: source partition -> its last event
             for event in batch:

@@ -90,7 +90,9 @@ class BatchView:
         if key.startswith("@"):  # markers and source offsets (streams.route): no rule state
             self.table[key] = state
             return
-        applied = {**self._load(key)[1], **self.high}
+        applied = dict(self._load(key)[1])  # offsets only rise (streams.fence drops a record that lowers one)
+        for partition, offset in self.high.items():
+            applied[partition] = max(offset, applied.get(partition, -1))
         self.cache[key] = (state, applied)
         self.table[key] = wrap(state, applied)
 

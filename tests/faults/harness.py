@@ -243,6 +243,42 @@ class Case:
                             continue
         return keys
 
+    def write_older_states_again(self) -> int:
+        """Append to the rule-state changelog what a worker that lost its partitions mid-write can leave after
+        the new owner's records (no marker after them): per rule-state key, its first record again, or, for
+        a key with one record so far, its deletion, stamped as that record (as the late writer's expiry).
+        Returns how many were written."""
+        topic = f"{self.worker.prefix}-rule-state-changelog"
+        first: dict[tuple[int, bytes], Any] = {}
+        newer: set[tuple[int, bytes]] = set()
+        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, enable_auto_commit=False) as probe:
+            partitions = [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or ())]
+            probe.assign(partitions)
+            probe.seek_to_beginning(*partitions)
+            ends = probe.end_offsets(partitions)
+            while any(probe.position(tp) < end for tp, end in ends.items()):
+                for records in probe.poll(timeout_ms=500).values():
+                    for record in records:
+                        where = (record.partition, record.key)
+                        if record.key.startswith(b'"@'):
+                            continue
+                        if record.value is None:  # deleted: its next record starts afresh
+                            first.pop(where, None)
+                            newer.discard(where)
+                        elif where in first:
+                            newer.add(where)
+                        else:
+                            first[where] = record
+        producer = KafkaProducer(bootstrap_servers=self.broker.bootstrap)
+        try:
+            for where, record in first.items():
+                producer.send(topic, key=record.key, value=record.value if where in newer else None,
+                              partition=record.partition, headers=list(record.headers or ()))
+            producer.flush()
+        finally:
+            producer.close()
+        return len(first)
+
     def committed(self) -> int:
         """What the route stage has committed of the events topic, summed over its partitions."""
         with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, group_id=self.worker.group("events"),
