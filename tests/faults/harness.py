@@ -174,6 +174,7 @@ class Case:
     database_url: str
     produced: int = 0
     hold: threading.Event = field(default_factory=threading.Event)  # set: the producer waits
+    rate: float = RATE  # messages per second (a scenario may lower it as it starts)
     recovery: list[float] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
     proxy: Proxy | None = None  # the worker's way to the database, when the case cuts it
@@ -329,7 +330,7 @@ class Case:
                                              max_request_size=2 * 1024 * 1024)
                 producer.send(self.topic("events"), key=key, value=value)
                 self.produced += 1
-                time.sleep(1 / RATE)
+                time.sleep(1 / self.rate)
             producer.flush()
         finally:
             producer.close()
