@@ -180,6 +180,13 @@ class Case:
     proxy: Proxy | None = None  # the worker's way to the database, when the case cuts it
     others: list[FaultWorker] = field(default_factory=list)  # further workers of the deployment
 
+    def logs(self) -> str:
+        """Each worker's error lines and stream-stage warnings, the first worker's first (a failure's report:
+        in a takeover the other worker's log says what it wrote)."""
+        workers = (self.worker, *self.others)
+        return "\n".join(f"worker log{f' ({n + 1} of {len(workers)})' if len(workers) > 1 else ''}:\n{w.errors()}"
+                         for n, w in enumerate(workers))
+
     def add_worker(self) -> FaultWorker:
         other = self.worker.sibling()
         self.others.append(other)

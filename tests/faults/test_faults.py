@@ -129,7 +129,7 @@ def test_the_stream_gives_exactly_the_replayed_incidents(case, fault_stream, sce
     case.run(harness.messages(path, bad=bad), scenario)
     settled = case.settle()
     row = harness.compare(case, truth, settled=settled)
-    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+    assert harness.exact(row), f"{harness.table([row])}\n{case.logs()}"
 
 
 @pytest.mark.parametrize("scenario", [
@@ -140,7 +140,7 @@ def test_the_embedded_broker_gives_them_too_through_kills(tansu_broker, case, fa
     path, truth = fault_stream
     case.run(harness.messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
-    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+    assert harness.exact(row), f"{harness.table([row])}\n{case.logs()}"
 
 
 @pytest.mark.parametrize("scenario", [
@@ -151,7 +151,7 @@ def test_a_database_outage_delays_the_incidents_and_loses_none(db_proxy, case, f
     path, truth = fault_stream
     case.run(harness.messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
-    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+    assert harness.exact(row), f"{harness.table([row])}\n{case.logs()}"
 
 
 def second_worker_joins(case: Case) -> None:
@@ -197,7 +197,7 @@ def test_several_partitions_and_workers_give_them_too(case, fault_stream, scenar
     path, truth = fault_stream
     case.run(harness.keyed_messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
-    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+    assert harness.exact(row), f"{harness.table([row])}\n{case.logs()}"
 
 
 def older_states_written_late(case: Case) -> None:
@@ -233,7 +233,7 @@ def test_a_worker_frozen_past_its_session_timeout_comes_back_and_changes_nothing
     path, truth = fault_stream
     case.run(harness.keyed_messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
-    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+    assert harness.exact(row), f"{harness.table([row])}\n{case.logs()}"
     for frozen in case.others:
         assert frozen.alive, f"the frozen worker did not come back:\n{frozen.errors()}"
 
@@ -248,4 +248,4 @@ def test_a_takeover_without_a_standby_copy_gives_them_too(case, fault_stream, sc
     path, truth = fault_stream
     case.run(harness.keyed_messages(path), scenario)
     row = harness.compare(case, truth, settled=case.settle())
-    assert harness.exact(row), f"{harness.table([row])}\nworker log:\n{case.worker.errors()}"
+    assert harness.exact(row), f"{harness.table([row])}\n{case.logs()}"
