@@ -57,7 +57,8 @@ class Fence:
     def __init__(self) -> None:
         self.floor: dict[int, int] = {}  # changelog partition -> highest marker read
         self.read: dict[int, int] = {}  # changelog partition -> last offset read
-        self.dropped = 0
+        self.dropped = 0  # records not applied: at or below a marker read, or below the key's state
+        self.below_marker = 0
 
     def admit(self, partition: int, offset: int, key: Any, high: int | None, stored: Any) -> bool:
         """``stored``: the key's value as recovered so far (None: none)."""
@@ -66,8 +67,11 @@ class Fence:
         self.read[partition] = offset
         if high is None:
             return True
-        if high <= self.floor.get(partition, -1) or (
-                not str(key).startswith("@") and high < stamp_of(stored, partition)):
+        if high <= self.floor.get(partition, -1):
+            self.dropped += 1
+            self.below_marker += 1
+            return False
+        if not str(key).startswith("@") and high < stamp_of(stored, partition):
             self.dropped += 1
             return False
         if str(key).startswith(MARKER):
@@ -116,8 +120,9 @@ class FencedTable(faust.Table):  # type: ignore[misc]
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         # the memory store applies the records as this generator yields them, so ``stored`` sees the earlier
         # ones of the same batch (a deleted key reads None until the store removes it after the batch)
-        before = self.fence.dropped
+        before, marker = self.fence.dropped, self.fence.below_marker
         super().apply_changelog_batch(self.fence.filter(batch, lambda key: self.data.get(self._to_key(key))))
         if self.fence.dropped > before:
-            log.info("%s: %d changelog record(s) of a writer that had lost the partition not applied",
-                     self.name, self.fence.dropped - before)
+            log.info("%s: %d changelog record(s) not applied: %d stamped at or below a marker read before them, "
+                     "%d below the state of their key", self.name, self.fence.dropped - before,
+                     self.fence.below_marker - marker, self.fence.dropped - before - self.fence.below_marker + marker)
