@@ -120,9 +120,9 @@ class FencedTable(faust.Table):  # type: ignore[misc]
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         # the memory store applies the records as this generator yields them, so ``stored`` sees the earlier
         # ones of the same batch (a deleted key reads None until the store removes it after the batch)
-        before, marker = self.fence.dropped, self.fence.below_marker
+        dropped, below_marker = self.fence.dropped, self.fence.below_marker
         super().apply_changelog_batch(self.fence.filter(batch, lambda key: self.data.get(self._to_key(key))))
-        if self.fence.dropped > before:
+        dropped, below_marker = self.fence.dropped - dropped, self.fence.below_marker - below_marker
+        if dropped:
             log.info("%s: %d changelog record(s) not applied: %d stamped at or below a marker read before them, "
-                     "%d below the state of their key", self.name, self.fence.dropped - before,
-                     self.fence.below_marker - marker, self.fence.dropped - before - self.fence.below_marker + marker)
+                     "%d below the state of their key", self.name, dropped, below_marker, dropped - below_marker)

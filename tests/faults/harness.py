@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,23 +232,28 @@ class Case:
         with KafkaConsumer(bootstrap_servers=self.broker.bootstrap) as probe:
             return sum(probe.end_offsets(self.partitions(probe, name)).values())
 
-    def detection_keys(self, timeout: float = 30) -> set[str]:
-        """The keys of every detection record on the detections topic (a diagnosis: a detection missing from
-        the database was either never produced or produced and not recorded)."""
-        keys: set[str] = set()
+    def read_to_end(self, topic: str, timeout: float = 30) -> Iterator[Any]:
+        """Every record of ``topic`` from its start up to its end as it was when called, each partition in
+        order (a diagnosis, or what a scenario writes again); stops after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, enable_auto_commit=False) as probe:
-            partitions = self.partitions(probe, "detections")
+            partitions = [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or {0})]
             probe.assign(partitions)
             probe.seek_to_beginning(*partitions)
             ends = probe.end_offsets(partitions)
             while any(probe.position(tp) < end for tp, end in ends.items()) and time.monotonic() < deadline:
                 for records in probe.poll(timeout_ms=500).values():
-                    for record in records:
-                        try:
-                            keys.add(json.loads(record.value)["key"])
-                        except (ValueError, KeyError, TypeError):
-                            continue
+                    yield from records
+
+    def detection_keys(self, timeout: float = 30) -> set[str]:
+        """The keys of every detection record on the detections topic (a diagnosis: a detection missing from
+        the database was either never produced or produced and not recorded)."""
+        keys: set[str] = set()
+        for record in self.read_to_end(self.topic("detections"), timeout):
+            try:
+                keys.add(json.loads(record.value)["key"])
+            except (ValueError, KeyError, TypeError):
+                continue
         return keys
 
     def write_older_states_again(self) -> int:
@@ -259,24 +264,17 @@ class Case:
         topic = f"{self.worker.prefix}-rule-state-changelog"
         first: dict[tuple[int, bytes], Any] = {}
         newer: set[tuple[int, bytes]] = set()
-        with KafkaConsumer(bootstrap_servers=self.broker.bootstrap, enable_auto_commit=False) as probe:
-            partitions = [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or ())]
-            probe.assign(partitions)
-            probe.seek_to_beginning(*partitions)
-            ends = probe.end_offsets(partitions)
-            while any(probe.position(tp) < end for tp, end in ends.items()):
-                for records in probe.poll(timeout_ms=500).values():
-                    for record in records:
-                        where = (record.partition, record.key)
-                        if record.key.startswith(b'"@'):
-                            continue
-                        if record.value is None:  # deleted: its next record starts afresh
-                            first.pop(where, None)
-                            newer.discard(where)
-                        elif where in first:
-                            newer.add(where)
-                        else:
-                            first[where] = record
+        for record in self.read_to_end(topic, timeout=120):
+            where = (record.partition, record.key)
+            if record.key.startswith(b'"@'):
+                continue
+            if record.value is None:  # deleted: its next record starts afresh
+                first.pop(where, None)
+                newer.discard(where)
+            elif where in first:
+                newer.add(where)
+            else:
+                first[where] = record
         producer = KafkaProducer(bootstrap_servers=self.broker.bootstrap)
         try:
             for where, record in first.items():
