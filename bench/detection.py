@@ -196,7 +196,9 @@ def worker(bootstrap: str, events_topic: str, prefix: str, expected: int, result
         return done
 
     stream_app.Staged.flush = counted_flush  # type: ignore[method-assign,assignment]
-    stream_app.worker(app, loglevel="warning").execute_from_commandline()
+    runner = stream_app.worker(app, loglevel="warning")
+    stream_app.tune_collector()  # as `datalek run`
+    runner.execute_from_commandline()
 
 
 def run_worker(bootstrap: str, events_topic: str, prefix: str, expected: int) -> dict[str, Any]:

@@ -103,7 +103,9 @@ def worker(bootstrap: str, prefix: str, expected: int, out: Path, expire: bool) 
         if seen["events"] >= expected:
             os._exit(0)
 
-    stream_app.worker(app, loglevel="warning").execute_from_commandline()
+    runner = stream_app.worker(app, loglevel="warning")
+    stream_app.tune_collector()  # as `datalek run`
+    runner.execute_from_commandline()
 
 
 def bench(bootstrap: str, keys: int, envelope: int, every: float, expire: bool) -> None:

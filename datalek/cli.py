@@ -72,7 +72,7 @@ def run(log_level: Annotated[str | None, typer.Option(
     """The main job: embedded broker (when none is configured), migrations, topics, the stream worker.
     DATALEK_LOG_FORMAT=json writes one JSON object per log line (production)."""
     from datalek.brokers import EmbeddedBroker
-    from streams.app import worker
+    from streams.app import tune_collector, worker
     from streams.kafka_admin import BrokerUnavailable, ensure_topics, wait_for_broker
 
     settings = with_log_level(Settings(), "debug" if verbose else log_level)
@@ -92,8 +92,10 @@ def run(log_level: Annotated[str | None, typer.Option(
         migrate(container)
         for line in startup_summary(container):
             out.print(line, markup=False, highlight=False, soft_wrap=True)
-        worker(container.stream_app(), loglevel=settings.log_level,
-               logging_config=logs.config(settings.log_level, settings.log_format)).execute_from_commandline()
+        runner = worker(container.stream_app(), loglevel=settings.log_level,
+                        logging_config=logs.config(settings.log_level, settings.log_format))
+        tune_collector()
+        runner.execute_from_commandline()
 
 
 def with_log_level(settings: Settings, level: str | None) -> Settings:
